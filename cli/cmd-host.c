@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* `cvm host`: placeholder until its issue lands. */
-#include <stdio.h>
+/* `cvm host`: host readiness for SEV, SEV-ES and SEV-SNP (verbs in their
+ * own files: cmd-host-check.c, cmd-host-facts.c). */
+#include <stddef.h>
 
 #include "cmd.h"
 
-static int
-host_run(int argc, char **argv)
-{
-	(void)argc;
-	fprintf(stderr, "cvm: error: '%s' is not implemented yet\n", argv[0]);
-	return 1;
-}
+extern const struct cvm_cmd cmd_host_check, cmd_host_facts;
+
+static const struct cvm_cmd *const host_verbs[] = {
+	&cmd_host_check,
+	&cmd_host_facts,
+	NULL,
+};
 
 const struct cvm_cmd cmd_host = {
 	.name = "host",
-	.summary = "check whether this host can run SEV, SEV-ES and SEV-SNP guests",
-	.usage = "cvm host ...",
-	.run = host_run,
+	.summary = "check whether this host can run SEV, SEV-ES and SEV-SNP "
+		   "guests",
+	.usage = "cvm host COMMAND [ARGS]",
+	.sub = host_verbs,
 };

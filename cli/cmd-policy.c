@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* `cvm policy`: placeholder until its issue lands. */
-#include <stdio.h>
+/* `cvm policy`: SEV and SEV-SNP guest policies (verbs in their own files:
+ * cmd-policy-explain.c, cmd-policy-make.c). */
+#include <stddef.h>
 
 #include "cmd.h"
 
-static int
-policy_run(int argc, char **argv)
-{
-	(void)argc;
-	fprintf(stderr, "cvm: error: '%s' is not implemented yet\n", argv[0]);
-	return 1;
-}
+extern const struct cvm_cmd cmd_policy_explain, cmd_policy_make;
+
+static const struct cvm_cmd *const policy_verbs[] = {
+	&cmd_policy_explain,
+	&cmd_policy_make,
+	NULL,
+};
 
 const struct cvm_cmd cmd_policy = {
 	.name = "policy",
 	.summary = "explain and build SEV and SNP guest policies",
-	.usage = "cvm policy ...",
-	.run = policy_run,
+	.usage = "cvm policy COMMAND [ARGS]",
+	.sub = policy_verbs,
 };

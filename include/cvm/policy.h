@@ -58,16 +58,18 @@ struct cvm_policy_report {
  * SEV-ES".  Pass NULL to explain without a host.
  */
 struct cvm_policy_host {
-	bool sev_es;	/* the host can launch SEV-ES guests */
-	bool sev_snp;	/* ... SEV-SNP guests */
+	bool sev_es;		      /* the host can launch SEV-ES guests */
+	bool sev_snp;		      /* ... SEV-SNP guests */
+	bool have_firmware;	      /* the two below are known */
+	uint8_t api_major, api_minor; /* the host's SEV firmware, "1.55" */
 };
 
 /*
  * Parse a policy value in hex ("0x30000") or decimal.  SEV values must
  * fit in 32 bits.  -CVM_E_USAGE with the bad text quoted otherwise.
  */
-int cvm_policy_parse(const char *text, enum cvm_policy_kind kind,
-		     uint64_t *out, struct cvm_err *err);
+int cvm_policy_parse(const char *text, enum cvm_policy_kind kind, uint64_t *out,
+		     struct cvm_err *err);
 
 /* Decode `value` into fields and notes.  Never fails. */
 void cvm_policy_explain(enum cvm_policy_kind kind, uint64_t value,
@@ -76,21 +78,33 @@ void cvm_policy_explain(enum cvm_policy_kind kind, uint64_t value,
 
 /* Options for cvm_policy_make(); zero-initialise, then set. */
 struct cvm_policy_opts {
-	enum cvm_protection level; /* SEV, SEV_ES or SEV_SNP */
-	bool allow_debug;
-	bool no_smt;	     /* SNP: clear SMT (bit 16) */
-	bool single_socket;  /* SNP: bit 20 */
-	bool allow_key_sharing; /* SEV: clear NOKS */
-	bool allow_send;     /* SEV: clear NOSEND */
+	enum cvm_protection level;    /* SEV, SEV_ES or SEV_SNP */
+	bool allow_debug;	      /* SEV: clear NODBG; SNP: set DEBUG */
+	bool no_smt;		      /* SNP: clear SMT (bit 16) */
+	bool single_socket;	      /* SNP: bit 20 */
+	bool allow_key_sharing;	      /* SEV: clear NOKS */
+	bool no_send;		      /* SEV: set NOSEND (bit 3) */
+	bool cxl_allow;		      /* SNP: bit 21 */
+	bool aes_256_xts;	      /* SNP: bit 22, require AES-256-XTS */
+	bool rapl_dis;		      /* SNP: bit 23, require RAPL disabled */
+	bool ciphertext_hiding;	      /* SNP: bit 24 */
+	bool page_swap_disable;	      /* SNP: bit 25 */
 	uint8_t api_major, api_minor; /* minimum firmware (0 = any) */
 };
 
 /*
  * Build a policy with safe defaults (documented in the README's policy
- * section): no debugging, no key sharing, SNP's must-be-one bit.
- * -CVM_E_USAGE for impossible combinations.
+ * section): SEV 0x3 (NODBG|NOKS), SEV-ES 0x7 (NODBG|NOKS|ES), SEV-SNP
+ * 0x30000 (SMT|the must-be-one bit 17), as launch-and-host.md §2
+ * recommends.  -CVM_E_USAGE for impossible combinations (an SNP-only
+ * option at an SEV level and the reverse).
  */
 int cvm_policy_make(const struct cvm_policy_opts *opts, uint64_t *out,
 		    struct cvm_err *err);
+
+/* "sev" or "snp" */
+const char *cvm_policy_kind_name(enum cvm_policy_kind kind);
+/* "info", "warning", "error" */
+const char *cvm_note_level_name(enum cvm_note_level level);
 
 #endif
