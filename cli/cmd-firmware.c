@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* `cvm firmware`: placeholder until its issue lands. */
-#include <stdio.h>
+/* `cvm firmware`: work with OVMF firmware images (verbs in their files). */
+#include <stddef.h>
 
 #include "cmd.h"
 
-static int
-firmware_run(int argc, char **argv)
-{
-	(void)argc;
-	fprintf(stderr, "cvm: error: '%s' is not implemented yet\n", argv[0]);
-	return 1;
-}
+extern const struct cvm_cmd cmd_firmware_inspect;
+
+static const struct cvm_cmd *const firmware_verbs[] = {
+	&cmd_firmware_inspect,
+	NULL,
+};
 
 const struct cvm_cmd cmd_firmware = {
 	.name = "firmware",
 	.summary = "inspect OVMF firmware images",
-	.usage = "cvm firmware ...",
-	.run = firmware_run,
+	.usage = "cvm firmware COMMAND [ARGS]",
+	.sub = firmware_verbs,
 };

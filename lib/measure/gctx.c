@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SEV-SNP launch digest: each page the hypervisor hands to
+ * SNP_LAUNCH_UPDATE extends the guest context's digest,
+ *
+ *   LD' = SHA-384(PAGE_INFO),  PAGE_INFO = LD || CONTENTS || LENGTH ||
+ *         PAGE_TYPE || IMI_PAGE || VMPL3..1_PERMS || reserved || GPA
+ *
+ * (SNP firmware ABI spec 56860, SNP_LAUNCH_UPDATE, table "Layout of the
+ * PAGE_INFO structure").  CONTENTS is the SHA-384 of the page for NORMAL
+ * and VMSA pages and zero for the other types.  Speed matters here: the
+ * page hashes dominate.  They are independent of each other, so a large
+ * region's pages are hashed first, on one thread per CPU (each reusing
+ * one EVP_MD_CTX for all its pages), into one array per region; then the
+ * PAGE_INFO chain, which is serial but small, runs over that array with
+ * PAGE_INFO built on the stack.  Nothing is allocated per page.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cvm/buf.h"
+#include "cvm/cleanup.h"
+#include "cvm/util.h"
+#include "measure-priv.h"
+
+static const uint8_t zeros[CVM_SNP_LD_SIZE];
+
+int
+cvm_gctx_init(struct cvm_gctx *g, const uint8_t *seed, struct cvm_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	if (seed)
+		memcpy(g->ld, seed, CVM_SNP_LD_SIZE);
+	g->sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
+	g->ctx = EVP_MD_CTX_new();
+	if (!g->sha384 || !g->ctx) {
+		cvm_gctx_release(g);
+		return cvm_err_set(err, -CVM_E_UNSUPPORTED,
+				   "OpenSSL has no SHA-384");
+	}
+	return 0;
+}
+
+void
+cvm_gctx_release(struct cvm_gctx *g)
+{
+	EVP_MD_CTX_free(g->ctx);
+	EVP_MD_free(g->sha384);
+	g->ctx = NULL;
+	g->sha384 = NULL;
+}
+
+int
+cvm_gctx_sha384(struct cvm_gctx *g, const uint8_t *p, size_t len,
+		uint8_t out[CVM_SNP_LD_SIZE], struct cvm_err *err)
+{
+	if (EVP_DigestInit_ex(g->ctx, g->sha384, NULL) != 1 ||
+	    EVP_DigestUpdate(g->ctx, p, len) != 1 ||
+	    EVP_DigestFinal_ex(g->ctx, out, NULL) != 1)
+		return cvm_err_set(err, -EIO, "SHA-384 failed in OpenSSL");
+	g->bytes += len;
+	return 0;
+}
+
+int
+cvm_gctx_update(struct cvm_gctx *g, enum cvm_snp_page_type type, uint64_t gpa,
+		const uint8_t contents[CVM_SNP_LD_SIZE], struct cvm_err *err)
+{
+	uint8_t pi[CVM_PAGE_INFO_SIZE];
+
+	/* PAGE_INFO; IMI_PAGE and the VMPL permissions are 0 at launch */
+	memcpy(pi + 0x00, g->ld, CVM_SNP_LD_SIZE);
+	memcpy(pi + 0x30, contents, CVM_SNP_LD_SIZE);
+	cvm_put_le16(pi + 0x60, CVM_PAGE_INFO_SIZE);
+	pi[0x62] = (uint8_t)type;
+	memset(pi + 0x63, 0, 5);
+	cvm_put_le64(pi + 0x68, gpa);
+	g->pages++;
+	return cvm_gctx_sha384(g, pi, sizeof(pi), g->ld, err);
+}
+
+#define PAR_MIN_PAGES	64 /* per thread: below that, threads cost more */
+#define PAR_MAX_THREADS 8
+
+struct page_job {
+	EVP_MD *md;
+	const uint8_t *data;
+	uint8_t *out; /* 48 bytes per page */
+	size_t first, count;
+	bool ok;
+};
+
+static void *
+hash_pages(void *arg)
+{
+	struct page_job *j = arg;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	j->ok = ctx != NULL;
+	for (size_t i = j->first; j->ok && i < j->first + j->count; i++)
+		j->ok = EVP_DigestInit_ex(ctx, j->md, NULL) == 1 &&
+			EVP_DigestUpdate(ctx, j->data + i * CVM_PAGE_SIZE,
+					 CVM_PAGE_SIZE) == 1 &&
+			EVP_DigestFinal_ex(ctx, j->out + i * CVM_SNP_LD_SIZE,
+					   NULL) == 1;
+	EVP_MD_CTX_free(ctx);
+	return NULL;
+}
+
+static size_t
+thread_count(const struct cvm_gctx *g, size_t pages)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = g->threads ? g->threads : (cpus > 1 ? (size_t)cpus : 1);
+
+	if (n > PAR_MAX_THREADS)
+		n = PAR_MAX_THREADS;
+	if (n > pages / PAR_MIN_PAGES)
+		n = pages / PAR_MIN_PAGES ? pages / PAR_MIN_PAGES : 1;
+	return n;
+}
+
+/* SHA-384 of each page of `data` into `out`, split over threads. */
+static int
+hash_all_pages(struct cvm_gctx *g, const uint8_t *data, size_t pages,
+	       uint8_t *out, struct cvm_err *err)
+{
+	struct page_job jobs[PAR_MAX_THREADS];
+	pthread_t tid[PAR_MAX_THREADS];
+	size_t n = thread_count(g, pages), started = 1;
+	bool ok = true;
+
+	for (size_t t = 0; t < n; t++)
+		jobs[t] = (struct page_job){
+			.md = g->sha384,
+			.data = data,
+			.out = out,
+			.first = pages * t / n,
+			.count = pages * (t + 1) / n - pages * t / n,
+		};
+	while (started < n && pthread_create(&tid[started], NULL, hash_pages,
+					     &jobs[started]) == 0)
+		started++;
+	/* this thread takes job 0 and any a thread could not be made for */
+	hash_pages(&jobs[0]);
+	for (size_t t = started; t < n; t++)
+		hash_pages(&jobs[t]);
+	for (size_t t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t t = 0; t < n; t++)
+		ok = ok && jobs[t].ok;
+	if (!ok)
+		return cvm_err_set(err, -EIO, "SHA-384 failed in OpenSSL");
+	g->bytes += (uint64_t)pages * CVM_PAGE_SIZE;
+	return 0;
+}
+
+int
+cvm_gctx_pages(struct cvm_gctx *g, const char *what,
+	       enum cvm_snp_page_type type, uint64_t gpa, const uint8_t *data,
+	       uint64_t len, struct cvm_err *err)
+{
+	uint64_t before = g->bytes;
+	cleanup_free uint8_t *hashes = NULL;
+	int r;
+
+	if (len % CVM_PAGE_SIZE)
+		return cvm_err_set(
+			err, -CVM_E_PARSE,
+			"%s at 0x%llx: size 0x%llx is not a multiple "
+			"of 4 KiB",
+			what, (unsigned long long)gpa, (unsigned long long)len);
+	if (data) {
+		hashes = cvm_xmalloc(len / CVM_PAGE_SIZE * CVM_SNP_LD_SIZE);
+		r = hash_all_pages(g, data, len / CVM_PAGE_SIZE, hashes, err);
+		if (r < 0)
+			return r;
+	}
+	for (uint64_t i = 0; i < len / CVM_PAGE_SIZE; i++) {
+		r = cvm_gctx_update(
+			g, type, gpa + i * CVM_PAGE_SIZE,
+			hashes ? hashes + i * CVM_SNP_LD_SIZE : zeros, err);
+		if (r < 0)
+			return r;
+	}
+	if (g->on_region) {
+		struct cvm_measure_region reg = {
+			.what = what,
+			.gpa = gpa,
+			.pages = len / CVM_PAGE_SIZE,
+			.bytes = g->bytes - before,
+			.page_type = type,
+		};
+
+		g->on_region(g->opaque, &reg);
+	}
+	return 0;
+}
