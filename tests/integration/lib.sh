@@ -3,7 +3,7 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #   test_expect_success 'what it checks' 'commands...'
-#   skip_all 'reason'          # exit 77: the whole script is skipped
+#   skip_all 'reason'          # the whole script is skipped (TAP "1..0 # SKIP")
 #   done_testing
 #
 # Environment from meson: CVM (the binary), CVM_SRC, CVM_BUILD, CVM_SHARED.
@@ -18,9 +18,11 @@ trap 'rm -rf "$TMP"' EXIT
 test_count=0
 test_failed=0
 
+# A skipped script prints the TAP skip plan and exits 0: meson's TAP
+# protocol reports that as SKIP (an exit status of 77 would be an ERROR).
 skip_all() {
 	echo "1..0 # SKIP $*"
-	exit 77
+	exit 0
 }
 
 test_expect_success() {
