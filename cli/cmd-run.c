@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-run.h"
 #include "cmd.h"
 #include "cvm/cleanup.h"
 #include "cvm/guestio.h"
@@ -48,6 +49,9 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		{"firmware", 1, NULL, 0},   {"qemu", 1, NULL, 0},
 		{"protection", 1, NULL, 0}, {"json", 0, NULL, 'j'},
 		{"dry-run", 0, NULL, 'n'},  {"console", 0, NULL, 'c'},
+		{"policy", 1, NULL, 0},	    {"facts", 1, NULL, 0},
+		{"vcek", 1, NULL, 0},	    {"certs", 1, NULL, 0},
+		{"at", 1, NULL, 0},	    {"attest", 0, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cvm_err err = CVM_ERR_INIT;
@@ -64,6 +68,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 		o->json |= c == 'j';
 		o->dry_run |= c == 'n';
 		o->console |= c == 'c';
+		o->req.attest |= c == 'a';
 		if (c == 0 && cvm_run_request_option(&o->req, lo[idx].name,
 						     optarg, &err) < 0)
 			return cli_error(&err);
@@ -71,7 +76,7 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	if (optind < argc)
 		return cli_usage(USAGE, "unexpected argument '%s'",
 				 argv[optind]);
-	if (!o->req.workload)
+	if (!o->req.workload && !o->req.attest)
 		return cli_usage(USAGE, "--workload NAME is required");
 	return 0;
 }
@@ -148,19 +153,25 @@ run_go(const struct run_opts *o, const struct cvm_run_plan *p)
 					&run_stop};
 	struct cvm_guest_run r;
 	struct cvm_err err = CVM_ERR_INIT, verdict = CVM_ERR_INIT;
+	struct run_attest a;
 	int status;
 
+	run_sev_note(p);
 	signal(SIGINT, run_on_signal);
 	signal(SIGTERM, run_on_signal);
 	if (cvm_guest_run(&ro, &r, &err) < 0)
 		return cli_error(&err);
 	cvm_guest_run_verdict(&r, true, &verdict);
-	if (o->json)
-		out_json(cvm_run_json(p, &r, &verdict));
-	else if (r.rec.nlines)
+	run_attest_verify(p, &r, &a);
+	if (o->json) {
+		out_json(run_attest_json(&a, cvm_run_json(p, &r, &verdict)));
+	} else if (r.rec.nlines) {
 		run_print(p, &r);
+		run_attest_print(p, &a);
+	}
 	fflush(stdout);
-	status = verdict.code ? cli_error(&verdict) : 0;
+	run_attest_note(&r.rec);
+	status = run_attest_status(&a, verdict.code ? cli_error(&verdict) : 0);
 	if (r.stopped)
 		status = 130;
 	cvm_guest_run_release(&r);
@@ -173,7 +184,6 @@ run_run(int argc, char **argv)
 	struct run_opts o = {0};
 	struct cvm_run_plan plan;
 	struct cvm_err err = CVM_ERR_INIT;
-	cleanup_free char *line = NULL;
 	int status;
 
 	if ((status = run_parse(argc, argv, &o)))
@@ -183,10 +193,8 @@ run_run(int argc, char **argv)
 		status = cli_error(&err);
 	else if (!o.dry_run)
 		status = run_go(&o, &plan);
-	else if (o.json)
-		out_json(cvm_run_json(&plan, NULL, NULL));
 	else
-		printf("%s\n", line = cvm_argv_join(cvm_argv_get(&plan.argv)));
+		run_dry(&plan, o.json);
 	cvm_run_plan_release(&plan);
 	return status;
 }
@@ -199,10 +207,12 @@ const struct cvm_cmd cmd_run = {
 		 "[--class S|W|A] [--reps N] [--boot pvh|efi] [--memory SIZE] "
 		 "[--vcpus N] [--accel auto|kvm|tcg] [--timeout SECONDS] "
 		 "[--image FILE] [--firmware FILE] [--qemu FILE] "
-		 "[--protection none] [--json] [--dry-run] [--console]",
+		 "[--protection LEVEL] [--policy N] [--attest] [--facts FILE] "
+		 "[--vcek FILE] [--certs PATH] [--at TIME] [--json] "
+		 "[--dry-run] [--console]",
 	.help = "options:\n"
-		"  --workload LIST   hello, stream, ep, is, cg, mg, ft (tests: "
-		"fault, hang);\n"
+		"  --workload LIST   hello, stream, ep, is, cg, mg, ft, attest "
+		"(tests: fault, hang);\n"
 		"                    up to 8, comma-separated, run in one "
 		"boot\n"
 		"  --class S|W|A     problem size (default S; hello has none)\n"
@@ -223,16 +233,15 @@ const struct cvm_cmd cmd_run = {
 		"OVMF_CODE_4M.fd); its VARS\n"
 		"                    template is copied for this run only\n"
 		"  --qemu FILE       QEMU binary (default $CVM_QEMU or "
-		"qemu-system-x86_64)\n"
-		"  --protection none SEV levels come with the SEV launch path\n"
+		"qemu-system-x86_64)\n" RUN_HELP_SEV
 		"  --json            machine-readable output (schema in the "
 		"README)\n"
 		"  --dry-run         print the QEMU command line and stop (an "
 		"--accel auto probe still runs)\n"
 		"  --console         copy the guest's console to stderr\n"
 		"exit status: 0 the guest said 'exit 0' and every result "
-		"verified;"
-		" 3 a result\nfailed verification; 1 any other failure (fault, "
-		"timeout, QEMU error); 2 usage\n",
+		"verified (and, with\n--attest, its report); 3 a result or the "
+		"report failed verification; 1 any\nother failure (fault, "
+		"timeout, QEMU error, a host that cannot); 2 usage\n",
 	.run = run_run,
 };

@@ -74,8 +74,13 @@ void arena_reset(void);
 uint64_t arena_bytes(void);   /* total bytes the arena manages */
 uint64_t arena_largest(void); /* the largest single allocation */
 uint64_t mem_ram_bytes(void); /* all RAM in the map */
+/* `n` contiguous zeroed pages (FREE memory only, set-up only); 0 if none */
+uint64_t mem_alloc_pages(uint64_t n);
 /* true if [base, base+len) touches memory that is private under SEV */
 bool mem_is_private(uint64_t base, uint64_t len);
+/* The i-th range of RAM (sorted, merged, private under SEV); false past
+ * the last one. */
+bool mem_private_range(unsigned i, uint64_t *base, uint64_t *end);
 /* the kernel image's own range (linker symbols) */
 uint64_t image_start(void);
 uint64_t image_end(void);
@@ -91,6 +96,16 @@ extern uint64_t pt_private_flags;
 void paging_init(void);
 /* Unmap one 4 KiB page (splitting a 2 MiB mapping if needed). */
 void paging_unmap(uint64_t va);
+/*
+ * Map the 4 KiB page at `va` private (C-bit set) or shared, splitting a
+ * 2 MiB mapping if needed, and flush its TLB entry.  0, or -1 for an
+ * unmapped or unaligned address.  The caller does the SEV side of the
+ * change (sev_boot_share() and sev_boot_unshare()).
+ */
+int paging_set_private(uint64_t va, bool private);
+/* Walk the kernel's tables: the physical address of `va` and whether
+ * its mapping is private.  -1 if unmapped. */
+int paging_lookup(uint64_t va, uint64_t *pa, bool *private);
 
 /* ---- CPU (arch/x86_64/desc.c) ---- */
 
@@ -102,19 +117,41 @@ void tcb_init(void);
 extern uint8_t boot_stack_top[];
 uint64_t boot_stack_guard(void);
 
-/* ---- SEV hook points (kernel/sev-hooks.c; filled in by issue 6) ---- */
+/* ---- SEV (kernel/sev-hooks.c, sev-late.c, sev-attest.c; issue 6) ---- */
 
 struct trap_frame;
-/* Before the first port I/O, MSR access or page-table change. */
+/*
+ * Both front ends, first thing (UEFI: while OVMF's #VC handler still
+ * serves): detection and the SEV_STATUS policy.  Under SEV-ES/SNP a
+ * refused SEV_STATUS terminates here (GHCB MSR protocol).
+ */
 void sev_early_init(struct boot_info *bi);
 /* true if the kernel may run in the SEV state found; else why not */
 bool sev_supported(const struct boot_info *bi, const char **why);
-/* After paging_init(): GHCB page, CPUID and secrets pages. */
+/* SEV-ES or SNP: port I/O, CPUID and MSRs need the GHCB (#VC) */
+bool sev_needs_ghcb(const struct boot_info *bi);
+/*
+ * After cpu_init() (the kernel's IDT, #VC on its own IST stack), before
+ * mem_init(): GHCB protocol, hypervisor features, the SNP CPUID page,
+ * the C-bit into pt_private_flags, VMPL0.  Terminates on failure.
+ */
+void sev_setup(struct boot_info *bi);
+/* Load CR3; under SEV first check the C-bit (Linux sev_verify_cbit). */
+void sev_switch_cr3(uint64_t cr3);
+/* After paging_init(): validated map, GHCB page, SNP secrets page. */
 void sev_late_init(struct boot_info *bi);
 /* #VC (vector 29): true if handled (the frame then resumes). */
 bool sev_vc_trap(struct trap_frame *f);
 /* "none", "sev", "sev-es", "sev-snp" from the SEV_STATUS found */
 const char *sev_protection_name(const struct boot_info *bi);
+/* "CVM1 info" lines about the SEV state (C-bit, GHCB protocol) */
+void sev_report(const struct boot_info *bi);
+/*
+ * The `attest` workload: an SNP attestation report over REPORT_DATA =
+ * the nonce (hex, from the command line), printed as "CVM1 report
+ * HEX".  Returns a CVM_GUEST_EXIT_* status.
+ */
+int sev_attest_run(const char *nonce_hex);
 
 /* ---- test-only workloads (kernel/testwl.c) ---- */
 

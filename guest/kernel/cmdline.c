@@ -3,7 +3,8 @@
  * Parsing of the kernel command line (cmdline.h).  Keys: workload (a
  * name of [a-z0-9_-], or a comma-separated list of up to
  * CMDLINE_LIST_MAX names), class (S, W, A or '-', any case), reps (1 to
- * CMDLINE_REPS_MAX).  A later word wins over an earlier one.
+ * CMDLINE_REPS_MAX), nonce (an even number of hex digits, at most
+ * CMDLINE_NONCE_MAX).  A later word wins over an earlier one.
  */
 #include <stddef.h>
 
@@ -116,6 +117,24 @@ parse_reps(struct kcmdline *c, const char *v, const char *ve)
 }
 
 static int
+parse_nonce(struct kcmdline *c, const char *v, const char *ve)
+{
+	const char *p;
+
+	for (p = v; p < ve; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		      (*p >= 'A' && *p <= 'F')))
+			break;
+	if (v == ve || p != ve || (ve - v) % 2 || ve - v > CMDLINE_NONCE_MAX) {
+		set_error(c, "bad nonce (2 to 128 hex digits) '", v,
+			  ve - v > 40 ? v + 40 : ve);
+		return -1;
+	}
+	copy_span(c->nonce, sizeof(c->nonce), v, ve);
+	return 0;
+}
+
+static int
 parse_word(struct kcmdline *c, const char *w, const char *we)
 {
 	const char *eq = w;
@@ -128,6 +147,8 @@ parse_word(struct kcmdline *c, const char *w, const char *we)
 		return parse_class(c, eq + 1, we);
 	if (eq < we && key_is(w, eq, "reps"))
 		return parse_reps(c, eq + 1, we);
+	if (eq < we && key_is(w, eq, "nonce"))
+		return parse_nonce(c, eq + 1, we);
 	if (!c->unknown[0])
 		copy_span(c->unknown, sizeof(c->unknown), w, we);
 	return 0;

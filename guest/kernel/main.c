@@ -75,6 +75,7 @@ report_boot(const struct boot_info *bi)
 	kprintf("CVM1 info protection %s\n", sev_protection_name(bi));
 	kprintf("CVM1 info sev_status 0x%llx\n",
 		(unsigned long long)bi->sev_status);
+	sev_report(bi);
 	if (bi->method == BOOT_EFI)
 		report_efi(bi);
 	if (bi->mem_truncated)
@@ -118,6 +119,8 @@ run_one(const char *name, const struct kcmdline *c)
 
 	if (testwl_run(name))
 		return CVM_GUEST_EXIT_PANIC; /* not reached */
+	if (!strcmp(name, "attest"))
+		return sev_attest_run(c->nonce);
 	w = wl_find(name);
 	if (!w) {
 		kprintf("cvm: unknown workload '%s'\n", name);
@@ -162,6 +165,15 @@ run(const struct kcmdline *c)
 	return worst;
 }
 
+static void
+start_console(const struct boot_info *bi)
+{
+	serial_init();
+	/* OVMF leaves its console mid-line: start the CVM1 lines afresh */
+	if (bi->method == BOOT_EFI)
+		console_write("\n");
+}
+
 void
 kmain(struct boot_info *bi)
 {
@@ -170,19 +182,25 @@ kmain(struct boot_info *bi)
 	int status;
 
 	bi->tsc_main = rdtsc();
-	serial_init();
-	/* OVMF leaves its console mid-line: start the CVM1 lines afresh */
-	if (bi->method == BOOT_EFI)
-		console_write("\n");
+	/* SEV-ES/SNP: port I/O (console, PIT) is a #VC that needs the
+	 * GHCB, which exists only after sev_late_init() */
+	if (!sev_needs_ghcb(bi))
+		start_console(bi);
 	cpu_init();
 	if (bi->boot_error)
 		kpanic("%s", bi->boot_error);
 	if (!sev_supported(bi, &why))
 		kpanic("%s", why);
-	tsc_cal_start();
+	if (!sev_needs_ghcb(bi))
+		tsc_cal_start();
+	sev_setup(bi);
 	mem_init(bi);
 	paging_init();
 	sev_late_init(bi);
+	if (sev_needs_ghcb(bi)) {
+		start_console(bi);
+		tsc_cal_start();
+	}
 	acpi_init(bi);
 	arena_init();
 	tsc_cal_finish();

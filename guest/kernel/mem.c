@@ -144,6 +144,33 @@ mem_alloc_page(void)
 	return 0;
 }
 
+uint64_t
+mem_alloc_pages(uint64_t n)
+{
+	for (unsigned i = 0; i < nranges; i++) {
+		struct range *r = &ranges[i];
+		uint64_t p = r->base;
+
+		if (r->late || !n || (r->end - r->base) / PAGE_SIZE < n)
+			continue;
+		r->base += n * PAGE_SIZE;
+		r->next = r->base;
+		memset((void *)(uintptr_t)p, 0, n * PAGE_SIZE);
+		return p;
+	}
+	return 0;
+}
+
+bool
+mem_private_range(unsigned i, uint64_t *base, uint64_t *end)
+{
+	if (i >= npriv)
+		return false;
+	*base = priv[i].base;
+	*end = priv[i].end;
+	return true;
+}
+
 bool
 mem_is_private(uint64_t base, uint64_t len)
 {

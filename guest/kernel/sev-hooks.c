@@ -1,94 +1,235 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hook points for the SEV, SEV-ES and SEV-SNP duties (issue 6;
- * guest-sev.md §2).  The modules that do the work live in guest/sev/
- * and are not wired in yet.  Until they are, this file only detects
- * SEV the way those duties start (CPUID 0x8000_0000, 0x8000_001F, then
- * SEV_STATUS, guest-sev.md §2.1) and refuses to run in any SEV mode,
- * rather than run without its duties done (and never claims a
- * protection it did not check).
+ * The SEV, SEV-ES and SEV-SNP duties, first half: detection, the
+ * SEV_STATUS policy, the GHCB protocol, the SNP CPUID page, the C-bit
+ * and the checked switch to the kernel's page tables.  The decisions
+ * are guest/sev/sev-boot.c's (host-tested); this file supplies the
+ * instructions.  Order (docs/sev-guest.md §5, guest-sev.md §2):
  *
- * Where each duty goes:
- *   sev_early_init()  both front ends, before the first port I/O, MSR
- *                     write or page-table change: detection, the C-bit
- *                     into pt_private_flags, and under SNP the CPUID
- *                     page from bi->cc_blob.  (UEFI: OVMF's #VC handler
- *                     still serves CPUID here.)
- *   sev_supported()   refuse unimplemented SEV_STATUS features.
- *   IDT vector 29     arch/x86_64/desc.c gives #VC its own IST stack
- *                     (IST_VC); trap_dispatch() calls sev_vc_trap().
- *   sev_late_init()   after paging_init(): the GHCB page (shared: PTE
- *                     without the C-bit, page-state change under SNP,
- *                     GHCB GPA registration) and the secrets page.
+ *   sev_early_init()  both front ends, first thing: CPUID 0x8000_0000,
+ *                     0x8000_001F, SEV_STATUS only if the SEV bit is
+ *                     set; the policy.  (UEFI: OVMF's #VC handler still
+ *                     serves CPUID here.)  Plain guests stop here.
+ *   cpu_init()        the kernel's IDT: #VC (vector 29) on IST4, served
+ *                     by sev_vc_trap() (sev-late.c): MSR protocol until
+ *                     the GHCB exists, CPUID from the SNP CPUID page.
+ *   sev_setup()       GHCB protocol version, SNP features, CC blob and
+ *                     CPUID page, C-bit -> pt_private_flags, VMPL0.
+ *   paging_init()     C-bit in every private entry and CR3; the switch
+ *                     goes through sev_switch_cr3() (C-bit check).
+ *   sev_late_init()   (sev-late.c) validated map, GHCB, secrets page.
+ *
+ * Under SEV-ES/SNP nothing does port I/O before sev_late_init(): the
+ * console starts after it (kernel/main.c).
  */
 #include <stdint.h>
 
 #include "cpu.h"
 #include "kernel.h"
-#include "trap.h"
+#include "sev-kernel.h"
 
-#define CPUID_EXT_MAX	   0x80000000u
-#define CPUID_ENC	   0x8000001fu
-#define CPUID_ENC_EAX_SEV  (1u << 1)
-#define MSR_SEV_STATUS	   0xc0010131u /* APM vol. 2 §15.34.10 */
-#define SEV_STATUS_SEV	   (1ull << 0)
-#define SEV_STATUS_SEV_ES  (1ull << 1)
-#define SEV_STATUS_SEV_SNP (1ull << 2)
+struct sev_boot sev_st;
+static bool refused; /* plain SEV with a SEV_STATUS the policy refused */
+static volatile uint64_t cr3_check;
+
+static void
+hw_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+	(void)ctx;
+	cpuid(leaf, sub, out);
+}
+
+static uint64_t
+hw_rdmsr(void *ctx, uint32_t msr)
+{
+	(void)ctx;
+	return rdmsr(msr);
+}
+
+static int
+hw_rmpadjust(void *ctx, uint64_t va)
+{
+	(void)ctx;
+	return sev_hw_rmpadjust_vmpl1(va);
+}
+
+/* identity-mapped, private (the firmware's tables, then the kernel's) */
+static uint8_t *
+hw_phys(void *ctx, uint64_t pa, size_t len)
+{
+	(void)ctx;
+	if (!pa || pa + len < pa || pa + len > 512 * GIB)
+		return NULL;
+	return (uint8_t *)(uintptr_t)pa;
+}
+
+const struct sev_boot_ops sev_kernel_ops = {
+	.cpuid = hw_cpuid,
+	.rdmsr = hw_rdmsr,
+	.msr = &sev_hw_msr_ops,
+	.rmpadjust_vmpl1 = hw_rmpadjust,
+	.phys = hw_phys,
+};
+
+/* GHCB spec §2.3.1 reason set 0, and cvm's set 1 (sev-base.h) */
+static const char *
+term_text(unsigned set, unsigned code)
+{
+	static const char *const cvm[] = {
+		"GHCB registration failed",
+		"page state change failed",
+		"PVALIDATE failed",
+		"not at VMPL0",
+		"SNP CPUID page missing or malformed",
+		"hypervisor CPUID failed",
+		"secrets page missing or malformed",
+	};
+
+	if (set == SEV_TERM_SET_GHCB)
+		return code == SEV_TERM_GHCB_PROTOCOL	  ? "GHCB protocol"
+		       : code == SEV_TERM_GHCB_SNP_UNSUPP ? "SNP unsupported"
+							  : "general";
+	if (code < ARRAY_SIZE(cvm))
+		return cvm[code];
+	switch (code) {
+	case SEV_TERM_FEATURES:
+		return "SEV_STATUS has features this kernel lacks";
+	case SEV_TERM_STATUS:
+		return "SEV_STATUS bits inconsistent";
+	case SEV_TERM_CBIT:
+		return "C-bit position rejected";
+	case SEV_TERM_VC:
+		return "#VC that cannot be handled";
+	case SEV_TERM_VALIDATE_TWICE:
+		return "page validated twice";
+	default:
+		return "unknown reason";
+	}
+}
+
+void
+sev_terminate(unsigned set, unsigned code)
+{
+	if (sev_boot_needs_ghcb(&sev_st))
+		sev_hw_terminate(set, code);
+	/* plain SEV: no termination protocol, but the console works */
+	kpanic("SEV: %s (reason set %u, code 0x%x)", term_text(set, code), set,
+	       code);
+}
 
 void
 sev_early_init(struct boot_info *bi)
 {
-	uint32_t r[4];
+	int r;
 
-	cpuid(CPUID_EXT_MAX, 0, r);
-	if (r[0] < CPUID_ENC)
+	sev_boot_init(&sev_st);
+	r = sev_boot_detect(&sev_kernel_ops, &sev_st);
+	bi->sev_leaf = sev_st.caps.leaf;
+	bi->sev_status = sev_st.status;
+	if (r == 0)
 		return;
-	bi->sev_leaf = true;
-	cpuid(CPUID_ENC, 0, r);
-	/* SEV_STATUS exists only where the CPU reports SEV at all */
-	if (!(r[0] & CPUID_ENC_EAX_SEV))
-		return;
-	bi->sev_status = rdmsr(MSR_SEV_STATUS);
-	/* issue 6: pt_private_flags = 1ull << (EBX & 0x3f), checked */
+	if (sev_boot_needs_ghcb(&sev_st))
+		sev_hw_terminate(sev_st.term_set, sev_st.term_code);
+	refused = true; /* reported by sev_supported() */
 }
 
 bool
 sev_supported(const struct boot_info *bi, const char **why)
 {
-	static char msg[128];
+	static char msg[160];
 
-	if (!(bi->sev_status &
-	      (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SEV_SNP)))
+	if (!refused)
 		return true;
-	ksnprintf(msg, sizeof(msg),
-		  "%s is active (SEV_STATUS 0x%llx) but this kernel does not "
-		  "do the SEV guest duties yet",
-		  sev_protection_name(bi), (unsigned long long)bi->sev_status);
+	ksnprintf(msg, sizeof(msg), "%s: SEV_STATUS 0x%llx: %s (bits 0x%llx)",
+		  sev_protection_name(bi), (unsigned long long)bi->sev_status,
+		  term_text(sev_st.term_set, sev_st.term_code),
+		  (unsigned long long)sev_st.unsupported);
 	*why = msg;
 	return false;
 }
 
-void
-sev_late_init(struct boot_info *bi)
+bool
+sev_needs_ghcb(const struct boot_info *bi)
 {
-	(void)bi; /* issue 6: GHCB page, secrets page (see above) */
+	(void)bi;
+	return sev_boot_needs_ghcb(&sev_st);
 }
 
-bool
-sev_vc_trap(struct trap_frame *f)
+void
+sev_setup(struct boot_info *bi)
 {
-	(void)f; /* issue 6: guest/sev/sev-vc.c on a copy of f->gpr */
-	return false;
+	/* RMPADJUST needs a private page: the image's first one will do */
+	uint64_t va = ALIGN_DOWN(image_start(), PAGE_SIZE);
+
+	if (sev_st.mode == SEV_MODE_NONE || refused)
+		return;
+	if (sev_boot_setup(&sev_kernel_ops, &sev_st, bi->cc_blob, va))
+		sev_terminate(sev_st.term_set, sev_st.term_code);
+	pt_private_flags = sev_st.cbit_mask;
+}
+
+/*
+ * Linux arch/x86/kernel/sev_verify_cbit.S: store a value through the
+ * firmware's page tables, switch to ours, read it back.  With a wrong
+ * C-bit our tables would map the kernel's data shared and the read
+ * would return ciphertext (or, under SNP, fault).  No stack access
+ * between the switch and the compare; on a mismatch the old CR3 comes
+ * back before anything else runs.
+ */
+static bool
+switch_checked(uint64_t cr3, uint64_t v)
+{
+	uint64_t old;
+	bool same;
+
+	__asm__ volatile("movq %%cr3, %[old]\n\t"
+			 "movq %[v], %[chk]\n\t"
+			 "movq %[new], %%cr3\n\t"
+			 "cmpq %[chk], %[v]\n\t"
+			 "je 1f\n\t"
+			 "movq %[old], %%cr3\n"
+			 "1:"
+			 : [old] "=&r"(old), [chk] "+m"(cr3_check),
+			   "=@ccz"(same)
+			 : [v] "r"(v), [new] "r"(cr3)
+			 : "memory");
+	return same;
+}
+
+void
+sev_switch_cr3(uint64_t cr3)
+{
+	uint64_t v;
+
+	if (!pt_private_flags) {
+		write_cr3(cr3);
+		return;
+	}
+	/* the hypervisor cannot make ciphertext read as a value it does
+	 * not know; the TSC only has to vary */
+	v = (rdtsc() * 0x9e3779b97f4a7c15ull) | 1;
+	if (!switch_checked(cr3, v))
+		sev_terminate(SEV_TERM_SET_CVM, SEV_TERM_CBIT);
 }
 
 const char *
 sev_protection_name(const struct boot_info *bi)
 {
-	if (bi->sev_status & SEV_STATUS_SEV_SNP)
-		return "sev-snp";
-	if (bi->sev_status & SEV_STATUS_SEV_ES)
-		return "sev-es";
-	if (bi->sev_status & SEV_STATUS_SEV)
-		return "sev";
-	return "none";
+	return sev_mode_name(sev_status_mode(bi->sev_status));
+}
+
+void
+sev_report(const struct boot_info *bi)
+{
+	(void)bi;
+	if (sev_st.mode == SEV_MODE_NONE)
+		return;
+	kprintf("CVM1 info cbit %u\n", sev_st.cbit);
+	if (sev_boot_needs_ghcb(&sev_st))
+		kprintf("CVM1 info ghcb_protocol %u\n", sev_st.ghcb_version);
+	if (sev_st.mode == SEV_MODE_SNP) {
+		kprintf("CVM1 info snp_cpuid_entries %u\n", sev_st.cpuid.count);
+		kprintf("CVM1 info snp_secrets_version %u\n",
+			sev_secrets_ok ? sev_secrets.version : 0);
+	}
 }

@@ -28,6 +28,7 @@
 #include "cvm/buf.h"
 #include "cvm/err.h"
 #include "cvm/qemu.h"
+#include "cvm/runsev.h"
 #include "cvm/vmspec.h"
 
 /* The longest CVM1 line kept (a report line is 2380 bytes). */
@@ -200,6 +201,7 @@ struct cvm_guest_run {
 	uint64_t start_ns;	     /* host clock at the fork */
 	uint64_t exec_ns;	     /* the fork-to-exec-done time */
 	uint64_t end_ns;	     /* QEMU gone, since start_ns */
+	uint64_t qemu_peak_rss_kib;  /* QEMU's peak RSS (wait4), KiB */
 	struct cvm_buf qemu_stderr;  /* what QEMU said (first 64 KiB) */
 	struct cvm_buf console_tail; /* the last 2 KiB of console text */
 };
@@ -241,19 +243,30 @@ struct cvm_run_request {
 	const char *firmware; /* EFI only; NULL: CVM_OVMF_CODE_DEFAULT */
 	const char *qemu;     /* NULL: cvm_qemu_binary() */
 	unsigned timeout_s;   /* 0: 300 */
-	enum cvm_protection protection; /* only NONE so far */
+	enum cvm_protection protection; /* NONE, SEV levels or AUTO */
 	bool dry_run; /* plan only: create no files (the variable store's
 		       * copy is named by its template path) */
+	/* SEV (cvm/runsev.h) */
+	bool boot_given, protection_given; /* set by the option parser */
+	bool has_policy;
+	uint64_t policy;   /* the guest policy; default: cvm_policy_make() */
+	bool attest;	   /* SNP report from inside, verified (implies
+			    * --protection sev-snp unless given) */
+	const char *facts; /* decide from this facts file (dry runs) */
+	const char *vcek;  /* verification: a VCEK/VLEK file */
+	const char *certs; /* verification: certificates (folder/bundle) */
+	time_t at;	   /* verification: certificate time; 0 = now */
 };
 
 /*
  * Set one option of a request from its command-line text: "class"
  * (S, W, A), "reps", "vcpus", "timeout" (1 to 1000000), "boot" (pvh,
  * efi), "accel" (auto, kvm, tcg), "memory" (a size: 64M, 1G),
- * "protection" (none; the SEV levels are refused with -CVM_E_UNSUPPORTED
- * until the SEV launch path exists), "guest" (unikernel), "workload",
- * "image", "firmware", "qemu" (borrowed strings).  -CVM_E_USAGE naming
- * the option and the text otherwise.
+ * "protection" (none, sev, sev-es, sev-snp, auto), "policy" (a number),
+ * "at" (a time, cvm_attest_parse_time()), "guest" (unikernel),
+ * "workload", "image", "firmware", "qemu", "facts", "vcek", "certs"
+ * (borrowed strings).  -CVM_E_USAGE naming the option and the text
+ * otherwise.
  */
 int cvm_run_request_option(struct cvm_run_request *r, const char *name,
 			   const char *value, struct cvm_err *err);
@@ -271,6 +284,7 @@ struct cvm_run_plan {
 	struct cvm_vmspec spec;	      /* points into the strings below */
 	struct cvm_argv argv;	      /* the QEMU command line */
 	char *image, *firmware, *vars, *append, *tmpdir, *name;
+	struct cvm_run_sev sev; /* protection decision, attestation */
 };
 
 /*

@@ -34,7 +34,10 @@ plan_json(const struct cvm_run_plan *p)
 		o, "boot",
 		json_object_new_string(p->req.boot == CVM_BOOT_EFI ? "efi"
 								   : "pvh"));
-	json_object_object_add(o, "protection", json_object_new_string("none"));
+	json_object_object_add(o, "protection",
+			       json_object_new_string(cvm_protection_name(
+				       p->spec.protection)));
+	json_object_object_add(o, "sev", cvm_run_sev_json(p));
 	json_object_object_add(
 		o, "memory_mib",
 		json_object_new_int64((int64_t)p->req.memory_mib));

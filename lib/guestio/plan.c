@@ -133,14 +133,6 @@ check_request(struct cvm_run_request *r, struct cvm_err *err)
 			    20;
 	int ret;
 
-	/* TODO: the SEV launch path (issue 6) replaces this refusal */
-	if (r->protection != CVM_PROT_NONE)
-		return cvm_err_set(
-			err, -CVM_E_UNSUPPORTED,
-			"--protection %s: the SEV launch path of "
-			"'cvm run' is not built yet; use --protection "
-			"none",
-			cvm_protection_name(r->protection));
 	if ((ret = check_workloads(r, err)) < 0)
 		return ret;
 	if (!r->timeout_s)
@@ -203,7 +195,8 @@ find_files(struct cvm_run_plan *p, struct cvm_err *err)
 		return 0;
 	p->firmware =
 		cvm_xstrdup(r->firmware ? r->firmware : CVM_OVMF_CODE_DEFAULT);
-	if (access(p->firmware, R_OK) != 0)
+	/* a facts file names the firmware of another host */
+	if (access(p->firmware, R_OK) != 0 && !p->sev.from_facts)
 		return cvm_err_set(err, -errno,
 				   "firmware '%s': %s (install Debian's ovmf "
 				   "or give --firmware)",
@@ -253,7 +246,8 @@ fill_spec(struct cvm_run_plan *p)
 	s->append = p->append;
 	s->serial_stdio = true;
 	s->debug_exit = true;
-	s->no_reboot = true; /* a triple fault ends the run */
+	s->no_reboot = true;	  /* a triple fault ends the run */
+	cvm_run_sev_fill_spec(p); /* protection, SEV parameters, nonce */
 }
 
 /* --accel auto: probe KVM with the CPU model a KVM run would use */
@@ -263,6 +257,13 @@ resolve_accel(struct cvm_run_plan *p, struct cvm_err *err)
 	struct cvm_vmspec kvm = p->spec;
 	int r;
 
+	if (p->req.protection != CVM_PROT_NONE) {
+		p->accel.accel = CVM_ACCEL_KVM;
+		snprintf(p->accel.reason, sizeof(p->accel.reason),
+			 "%s needs KVM; the host check (%s) passed",
+			 cvm_protection_name(p->req.protection), p->sev.source);
+		return 0;
+	}
 	if (p->req.accel != CVM_ACCEL_AUTO) {
 		p->accel.accel = p->req.accel;
 		snprintf(p->accel.reason, sizeof(p->accel.reason),
@@ -288,14 +289,23 @@ cvm_run_plan_make(const struct cvm_run_request *req, struct cvm_run_plan *p,
 	p->req = *req;
 	if (!p->req.qemu)
 		p->req.qemu = cvm_qemu_binary();
-	if ((r = check_request(&p->req, err)) < 0 ||
-	    (r = find_files(p, err)) < 0 ||
-	    (r = cvm_qemu_caps_probe(p->req.qemu, &p->caps, err)) < 0)
+	/* the protection first: it decides boot, firmware and accelerator */
+	if ((r = cvm_run_sev_resolve(p, err)) < 0 ||
+	    (r = check_request(&p->req, err)) < 0 ||
+	    (r = find_files(p, err)) < 0)
+		return r;
+	/* a facts file: the command line is for that host's QEMU */
+	r = p->sev.from_facts
+		    ? cvm_qemu_caps_preset(p->sev.qemu_version, &p->caps, err)
+		    : cvm_qemu_caps_probe(p->req.qemu, &p->caps, err);
+	if (r < 0)
 		return r;
 	fill_spec(p);
-	if ((r = resolve_accel(p, err)) < 0)
+	if ((r = resolve_accel(p, err)) < 0 ||
+	    (r = cvm_qemu_build(&p->spec, &p->caps, p->req.qemu, &p->argv,
+				err)) < 0)
 		return r;
-	return cvm_qemu_build(&p->spec, &p->caps, p->req.qemu, &p->argv, err);
+	return cvm_run_sev_expect(p, err);
 }
 
 void
@@ -312,5 +322,6 @@ cvm_run_plan_release(struct cvm_run_plan *p)
 	free(p->append);
 	free(p->tmpdir);
 	free(p->name);
+	cvm_run_sev_release(&p->sev);
 	memset(p, 0, sizeof(*p));
 }

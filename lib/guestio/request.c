@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "cvm/attest.h"
 #include "cvm/guestio.h"
 #include "cvm/util.h"
 
@@ -58,6 +59,28 @@ choice(const char *name, const char *v, struct cvm_run_request *r,
 	return 0;
 }
 
+/* The SEV launch and verification options (cvm/runsev.h). */
+static int
+sev_option(struct cvm_run_request *r, const char *name, const char *v,
+	   struct cvm_err *err)
+{
+	struct cvm_err e = CVM_ERR_INIT;
+
+	if (!strcmp(name, "policy")) {
+		if (cvm_parse_u64(v, &r->policy) < 0)
+			return bad(err, name, v, "not a number (0x30000)");
+		r->has_policy = true;
+	} else if (!strcmp(name, "at")) {
+		if (cvm_attest_parse_time(v, &r->at, &e) < 0)
+			return bad(err, name, v, e.msg);
+	} else {
+		*(name[0] == 'f'   ? &r->facts
+		  : name[0] == 'v' ? &r->vcek
+				   : &r->certs) = v;
+	}
+	return 0;
+}
+
 int
 cvm_run_request_option(struct cvm_run_request *r, const char *name,
 		       const char *v, struct cvm_err *err)
@@ -72,6 +95,12 @@ cvm_run_request_option(struct cvm_run_request *r, const char *name,
 				   : &r->qemu) = v;
 		return 0;
 	}
+	if (!strcmp(name, "facts") || !strcmp(name, "vcek") ||
+	    !strcmp(name, "certs") || !strcmp(name, "policy") ||
+	    !strcmp(name, "at"))
+		return sev_option(r, name, v, err);
+	r->boot_given |= !strcmp(name, "boot");
+	r->protection_given |= !strcmp(name, "protection");
 	if (!strcmp(name, "boot") || !strcmp(name, "accel"))
 		return choice(name, v, r, err);
 	if (!strcmp(name, "reps"))

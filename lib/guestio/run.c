@@ -135,6 +135,7 @@ cvm_guest_run(const struct cvm_guest_run_opts *o, struct cvm_guest_run *out,
 	out->exec_ns = cvm_now_ns() - p.start_ns;
 	pump(&p, gio, o, out);
 	out->qemu_status = cvm_qemu_reap(&p, true);
+	out->qemu_peak_rss_kib = p.peak_rss_kib;
 	out->end_ns = cvm_now_ns() - p.start_ns;
 	cvm_guestio_finish(gio, out->end_ns);
 	cvm_guestio_take_record(gio, &out->rec);
@@ -185,6 +186,14 @@ cvm_guest_run_verdict(const struct cvm_guest_run *r, bool debug_exit,
 				   "the guest did not finish within %d s and "
 				   "was stopped",
 				   (r->timeout_ms + 999) / 1000);
+	/* QEMU killed from outside (kill -9, the OOM killer) before the
+	 * guest's exit line: say so rather than blame the guest */
+	if (r->qemu_status > 128 && !rec->has_exit)
+		return cvm_err_set(err, -CVM_E_CHILD,
+				   "QEMU was killed by signal %d (%s) before "
+				   "the guest finished",
+				   r->qemu_status - 128,
+				   strsignal(r->qemu_status - 128));
 	if (rec->nlines == 0) {
 		char line[320];
 

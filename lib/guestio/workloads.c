@@ -20,12 +20,14 @@ WL(is, "SWA", false, "NPB IS: integer sort");
 WL(cg, "SWA", false, "NPB CG: conjugate gradient");
 WL(mg, "SWA", false, "NPB MG: multigrid");
 WL(ft, "SWA", false, "NPB FT: 3-D FFT");
+WL(attest, "-", false,
+   "SEV-SNP attestation report over REPORT_DATA = nonce=HEX");
 WL(fault, "-", true, "test: a deliberate null write (a guest fault)");
 WL(hang, "-", true, "test: spin forever (stopped by --timeout)");
 
 const struct cvm_workload_info *const cvm_workloads[] = {
-	&wl_hello, &wl_stream, &wl_ep,	  &wl_is,   &wl_cg,
-	&wl_mg,	   &wl_ft,     &wl_fault, &wl_hang, NULL,
+	&wl_hello, &wl_stream, &wl_ep,	  &wl_is,   &wl_cg, &wl_mg,
+	&wl_ft,	   &wl_attest, &wl_fault, &wl_hang, NULL,
 };
 
 const struct cvm_workload_info *

@@ -82,7 +82,8 @@ test_expect_success 'other errors exit 1 with one line' '
 	bad 1 "more than this host has" --workload ep --memory 64T &&
 	bad 1 "guest image '"'"'/nonexistent/uk.elf'"'"'" --workload ep --image /nonexistent/uk.elf &&
 	bad 1 "firmware '"'"'/nonexistent/code.fd'"'"'" --workload ep --boot efi --image "$TMP/uk.efi" --firmware /nonexistent/code.fd &&
-	bad 1 "SEV launch path of '"'"'cvm run'"'"' is not built yet" --workload ep --protection sev-snp &&
+	bad 1 "this host cannot launch SEV-SNP guests: kernel.snp: " --workload ep --protection sev-snp \
+		--facts "$CVM_SRC/tests/data/host/milan-sev-es.json" --dry-run &&
 	bad 1 "program '"'"'/nonexistent/qemu'"'"' not found" --workload ep --image "$TMP/uk.elf" --qemu /nonexistent/qemu
 '
 # a copy of cvm outside the build tree finds no image next to it

@@ -16,7 +16,10 @@
  * masked off.
  *
  * Two 4 KiB pages stay unmapped: page 0 (a null dereference faults)
- * and the guard page below the boot stack.
+ * and the guard page below the boot stack.  A 2 MiB page is split into
+ * 4 KiB ones only where one page must differ (unmapped, or shared with
+ * the host under SEV: paging_set_private()); the split keeps the C-bit
+ * of the large page.
  */
 #include <stdint.h>
 
@@ -98,13 +101,15 @@ paging_init(void)
 							     : 0);
 		}
 	}
-	write_cr3((uint64_t)(uintptr_t)pml4 | pt_private_flags);
+	/* under SEV the switch itself checks the C-bit (sev-hooks.c) */
+	sev_switch_cr3((uint64_t)(uintptr_t)pml4 | pt_private_flags);
 	paging_unmap(0);
 	paging_unmap(boot_stack_guard());
 }
 
-void
-paging_unmap(uint64_t va)
+/* The 4 KiB entry mapping `va`, splitting a 2 MiB page if needed. */
+static uint64_t *
+pte_4k(uint64_t va)
 {
 	uint64_t *pdpt = entry_table(pml4[IDX(va, 3)]);
 	uint64_t *pd = entry_table(pdpt[IDX(va, 2)]);
@@ -114,24 +119,67 @@ paging_unmap(uint64_t va)
 	if (*pde & PTE_PS) {
 		/*
 		 * Split the 2 MiB page: same flags with PS cleared (PAT is
-		 * 0), private or shared now decided per 4 KiB page.
+		 * 0) and the same C-bit, so nothing already mapped changes
+		 * meaning under SEV; paging_set_private() alone flips it.
 		 */
 		uint64_t base = *pde & PTE_ADDR & ~pt_private_flags;
-		uint64_t flags = *pde & ~PTE_ADDR & ~PTE_PS;
+		uint64_t flags = (*pde & ~PTE_ADDR & ~PTE_PS) |
+				 (*pde & pt_private_flags);
 
 		pt = table_alloc();
-		for (unsigned i = 0; i < ENTRIES; i++) {
-			uint64_t pa = base + i * PAGE_SIZE;
-
-			pt[i] = pa | flags |
-				(mem_is_private(pa, PAGE_SIZE)
-					 ? pt_private_flags
-					 : 0);
-		}
+		for (unsigned i = 0; i < ENTRIES; i++)
+			pt[i] = (base + i * PAGE_SIZE) | flags;
 		*pde = table_entry(pt);
 	} else {
 		pt = entry_table(*pde);
 	}
-	pt[IDX(va, 0)] = 0;
+	return &pt[IDX(va, 0)];
+}
+
+void
+paging_unmap(uint64_t va)
+{
+	*pte_4k(va) = 0;
 	invlpg(va);
+}
+
+int
+paging_set_private(uint64_t va, bool private)
+{
+	uint64_t *pte;
+
+	if (!pml4 || va >= MAX_TOP || (va & (PAGE_SIZE - 1)))
+		return -1;
+	pte = pte_4k(va);
+	if (!(*pte & PTE_P))
+		return -1;
+	/* APM vol. 2 §15.34.5: the C-bit of the last-level entry decides */
+	*pte = (*pte & ~pt_private_flags) | (private ? pt_private_flags : 0);
+	invlpg(va);
+	return 0;
+}
+
+int
+paging_lookup(uint64_t va, uint64_t *pa, bool *private)
+{
+	uint64_t e;
+	int lvl;
+
+	if (!pml4 || va >= MAX_TOP)
+		return -1;
+	e = pml4[IDX(va, 3)];
+	for (lvl = 2; lvl >= 0; lvl--) {
+		if (!(e & PTE_P))
+			return -1;
+		e = entry_table(e)[IDX(va, lvl)];
+		if (lvl == 1 && (e & PTE_PS))
+			break;
+	}
+	if (!(e & PTE_P))
+		return -1;
+	*private = pt_private_flags && (e & pt_private_flags);
+	e &= PTE_ADDR & ~pt_private_flags;
+	*pa = lvl == 1 ? (e & ~(PAGE_2M - 1)) + (va & (PAGE_2M - 1))
+		       : e + (va & (PAGE_SIZE - 1));
+	return 0;
 }
