@@ -19,7 +19,9 @@ struct cvm_cmd {
 	const char *usage;   /* "cvm policy explain [--sev|--snp] VALUE" */
 	const char *help;    /* options and details, printed by --help */
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
-	const struct cvm_cmd *const *sub;  /* verbs, NULL-terminated */
+	const struct cvm_cmd *const *sub;  /* verbs, NULL-terminated; with
+					    * `run` too, argv[1] naming a verb
+					    * goes to it, anything else to run */
 };
 
 /*

@@ -58,6 +58,21 @@ cli_lookup(const struct cvm_cmd *const *table, const char *name)
 	return NULL;
 }
 
+/* A missing command is a usage error: one line on stderr with the
+ * choices ("no command given (one of: a, b)"), exit 2. */
+static int
+no_command(const char *prefix, const struct cvm_cmd *const *table)
+{
+	char names[512] = "";
+	size_t n = 0;
+
+	for (const struct cvm_cmd *const *c = table; *c && n < sizeof(names);
+	     c++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+				      n ? ", " : "", (*c)->name);
+	return cli_usage(prefix, "no command given (one of: %s)", names);
+}
+
 int
 cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
 	     int argc, char **argv)
@@ -65,10 +80,8 @@ cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
 	const struct cvm_cmd *cmd;
 	char sub_prefix[256];
 
-	if (argc < 1) {
-		cli_list_commands(prefix, table, stderr);
-		return 2;
-	}
+	if (argc < 1)
+		return no_command(prefix, table);
 	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
 		cli_list_commands(prefix, table, stdout);
 		return 0;
@@ -77,11 +90,16 @@ cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
 	if (!cmd)
 		return cli_usage(prefix, "unknown command '%s'", argv[0]);
 	snprintf(sub_prefix, sizeof(sub_prefix), "%s %s", prefix, cmd->name);
-	if (cmd->sub) {
-		if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	/* a command with both: its verbs by name, else its own run */
+	if (cmd->sub && cmd->run && argc >= 2 && cli_lookup(cmd->sub, argv[1]))
+		return cli_dispatch(sub_prefix, cmd->sub, argc - 1, argv + 1);
+	if (cmd->sub && !cmd->run) {
+		if (argc < 2)
+			return no_command(sub_prefix, cmd->sub);
+		if (strcmp(argv[1], "--help") == 0 ||
 		    strcmp(argv[1], "-h") == 0) {
 			cli_print_help(prefix, cmd);
-			return argc < 2 ? 2 : 0;
+			return 0;
 		}
 		return cli_dispatch(sub_prefix, cmd->sub, argc - 1, argv + 1);
 	}
@@ -89,5 +107,8 @@ cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
 		cli_print_help(prefix, cmd);
 		return 0;
 	}
+	/* getopt names the command in its messages by argv[0]: make that
+	 * "cvm attest verify: unrecognized option ..." rather than "verify" */
+	argv[0] = sub_prefix;
 	return cmd->run(argc, argv);
 }

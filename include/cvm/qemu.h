@@ -202,6 +202,7 @@ struct cvm_qemu_proc {
 	int out_fd;	   /* its stdout (the serial console), non-blocking */
 	int err_fd;	   /* its stderr, non-blocking */
 	uint64_t start_ns; /* cvm_now_ns() just before the fork */
+	uint64_t peak_rss_kib; /* after cvm_qemu_reap(): its peak RSS (wait4) */
 };
 #define CVM_QEMU_PROC_INIT    \
 	{                     \
@@ -218,7 +219,8 @@ int cvm_qemu_start(const char *const *argv, struct cvm_qemu_proc *p,
 
 /*
  * Wait for the child (SIGKILL first when `kill_it`), close the pipes and
- * return its exit status as a shell reports it (128 + signal).
+ * return its exit status as a shell reports it (128 + signal).  Sets
+ * p->peak_rss_kib from the child's resource usage (ru_maxrss).
  */
 int cvm_qemu_reap(struct cvm_qemu_proc *p, bool kill_it);
 

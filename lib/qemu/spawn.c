@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,13 +16,18 @@
 #include "cvm/util.h"
 
 /* In the child: stdin from /dev/null, stdout/stderr to the pipes; an exec
- * failure's errno goes back through `report` (close-on-exec). */
+ * failure's errno goes back through `report` (close-on-exec).  QEMU dies
+ * with its parent: a `cvm run` killed with SIGKILL must not leave its
+ * guest running unwatched (tests/integration/t9100-fault-run.sh). */
 static _Noreturn void
-child(const char *prog, const char *const *argv, int out, int errfd, int report)
+child(const char *prog, const char *const *argv, int out, int errfd, int report,
+      pid_t parent)
 {
 	int nul = open("/dev/null", O_RDONLY);
 	int e;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
 	if (nul >= 0)
 		dup2(nul, 0);
 	dup2(out, 1);
@@ -49,7 +56,7 @@ cvm_qemu_start(const char *const *argv, struct cvm_qemu_proc *p,
 	cleanup_free char *prog = cvm_which(argv[0]);
 	int pout[2] = {-1, -1}, perr[2] = {-1, -1}, prep[2] = {-1, -1};
 	int e = 0, r;
-	pid_t pid;
+	pid_t pid, parent;
 
 	*p = (struct cvm_qemu_proc)CVM_QEMU_PROC_INIT;
 	if (!prog || !cvm_is_executable(prog))
@@ -64,9 +71,10 @@ cvm_qemu_start(const char *const *argv, struct cvm_qemu_proc *p,
 		return cvm_err_set(err, r, "pipe: %s", strerror(-r));
 	}
 	p->start_ns = cvm_now_ns();
+	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		child(prog, argv, pout[1], perr[1], prep[1]);
+		child(prog, argv, pout[1], perr[1], prep[1], parent);
 	r = pid < 0 ? -errno : 0;
 	cvm_closep(&pout[1]);
 	cvm_closep(&perr[1]);
@@ -96,6 +104,7 @@ int
 cvm_qemu_reap(struct cvm_qemu_proc *p, bool kill_it)
 {
 	int status = 0;
+	struct rusage ru;
 
 	cvm_closep(&p->out_fd);
 	cvm_closep(&p->err_fd);
@@ -104,9 +113,11 @@ cvm_qemu_reap(struct cvm_qemu_proc *p, bool kill_it)
 		return -1;
 	if (kill_it)
 		kill(p->pid, SIGKILL);
-	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(p->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	p->pid = -1;
+	p->peak_rss_kib = ru.ru_maxrss > 0 ? (uint64_t)ru.ru_maxrss : 0;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
