@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* `cvm demo`: placeholder until its issue lands. */
-#include <stdio.h>
+/* `cvm demo`: demonstrations of what SEV protects (one file per demo:
+ * cmd-demo-scrape.c). */
+#include <stddef.h>
 
 #include "cmd.h"
 
-static int
-demo_run(int argc, char **argv)
-{
-	(void)argc;
-	fprintf(stderr, "cvm: error: '%s' is not implemented yet\n", argv[0]);
-	return 1;
-}
+extern const struct cvm_cmd cmd_demo_scrape;
+
+static const struct cvm_cmd *const demo_verbs[] = {
+	&cmd_demo_scrape,
+	NULL,
+};
 
 const struct cvm_cmd cmd_demo = {
 	.name = "demo",
 	.summary = "demonstrations of what SEV protects",
-	.usage = "cvm demo ...",
-	.run = demo_run,
+	.usage = "cvm demo COMMAND [ARGS]",
+	.sub = demo_verbs,
 };
