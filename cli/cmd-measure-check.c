@@ -81,9 +81,7 @@ measure_check(struct measure_raw *w, struct measure_opts *o)
 				 "seves, snp, snp:ovmf-hash, snp:svsm)",
 				 mode);
 	if (o->vcpu_type && cvm_vcpu_type_sig(o->vcpu_type, &o->p.vcpu_sig) < 0)
-		return cli_usage(MEASURE_USAGE,
-				 "unknown --vcpu-type '%s' (see 'cvm "
-				 "measure --help')",
+		return cli_usage(MEASURE_USAGE, "unknown --vcpu-type '%s'",
 				 o->vcpu_type);
 	if (w->opt[O_OUTPUT_FORMAT] &&
 	    strcmp(w->opt[O_OUTPUT_FORMAT], "hex") != 0 &&

@@ -81,12 +81,17 @@ run_parse(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/* the console copy stopped mid-line (QEMU killed): end it before an
+ * error, so that "cvm: error: ..." starts its own line */
+static bool run_console_mid_line;
+
 static void
 run_console(void *opaque, const char *data, size_t len, bool cvm1)
 {
 	(void)opaque;
 	(void)cvm1;
 	fwrite(data, 1, len, stderr);
+	run_console_mid_line = len && data[len - 1] != '\n';
 }
 
 static void
@@ -161,6 +166,8 @@ run_go(const struct run_opts *o, const struct cvm_run_plan *p)
 	signal(SIGTERM, run_on_signal);
 	if (cvm_guest_run(&ro, &r, &err) < 0)
 		return cli_error(&err);
+	if (run_console_mid_line)
+		fputc('\n', stderr);
 	cvm_guest_run_verdict(&r, true, &verdict);
 	run_attest_verify(p, &r, &a);
 	if (o->json) {

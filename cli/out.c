@@ -10,13 +10,43 @@
 #include "cvm/log.h"
 #include "out.h"
 
+/* One line, as lib/core/err.c makes library messages: the arguments a
+ * message quotes may hold newlines or escape sequences. */
+static void print_line(const char *head, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void
+print_line(const char *head, const char *fmt, va_list ap)
+{
+	char msg[CVM_ERR_MSG_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (char *p = msg; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "%s%s\n", head, msg);
+}
+
+static void error_line(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void
+error_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line("cvm: error: ", fmt, ap);
+	va_end(ap);
+}
+
 int
 cli_error(const struct cvm_err *err)
 {
 	if (err->msg[0])
-		fprintf(stderr, "cvm: error: %s\n", err->msg);
+		error_line("%s", err->msg);
 	else
-		fprintf(stderr, "cvm: error: %s\n", cvm_strerror(err->code));
+		error_line("%s", cvm_strerror(err->code));
 	return cvm_err_exit_status(err->code ? err->code : -1);
 }
 
@@ -25,11 +55,10 @@ cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "cvm: error: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("cvm: error: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see '%s --help')\n", cmd);
+	fprintf(stderr, "(see '%s --help')\n", cmd);
 	return 2;
 }
 
@@ -38,11 +67,9 @@ cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "cvm: warning: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("cvm: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 bool

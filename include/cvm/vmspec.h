@@ -54,8 +54,7 @@ struct cvm_sev_params {
 	const char *id_auth;	    /* SNP: base64, 4096 bytes decoded */
 	const char *host_data;	    /* SNP: base64, 32 bytes decoded */
 	bool author_key;	    /* SNP: id_auth carries an author key */
-	bool vcek_disabled; /* SNP: reports signed by the VLEK, not the VCEK
-			     * (QEMU vcek-disabled=on, libvirt vcek='no') */
+	bool vcek_disabled;	    /* SNP: VLEK-signed reports (vcek='no') */
 };
 
 struct cvm_disk {

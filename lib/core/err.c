@@ -7,6 +7,19 @@
 #include "cvm/cleanup.h"
 #include "cvm/err.h"
 
+/*
+ * A message is one line of plain text: a control character from the
+ * input it quotes (a newline in a file name, a guest's escape sequence,
+ * a QMP reply) becomes '?', as ls -q shows such names; a tab stays.
+ */
+static void
+one_line(char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			*s = '?';
+}
+
 int
 cvm_err_vset(struct cvm_err *err, int code, const char *fmt, va_list ap)
 {
@@ -14,6 +27,7 @@ cvm_err_vset(struct cvm_err *err, int code, const char *fmt, va_list ap)
 		return code;
 	err->code = code;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	one_line(err->msg);
 	return code;
 }
 
@@ -41,6 +55,7 @@ cvm_err_prefix(struct cvm_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	w = vsnprintf(out, sizeof(out), fmt, ap);
 	va_end(ap);
+	one_line(out);
 	n = w < 0 ? 0 : (size_t)w;
 	if (n >= sizeof(out) - 1 || !err->msg[0]) {
 		memcpy(err->msg, out, sizeof(out));

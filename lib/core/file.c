@@ -12,10 +12,12 @@
 #include "cvm/cleanup.h"
 #include "cvm/util.h"
 
+/* O_NONBLOCK: a FIFO (or a tty) given as an input file must not make
+ * open() wait for a writer; it is refused below as not regular. */
 static int
 open_regular(const char *path, struct stat *st, struct cvm_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return cvm_err_set(err, -errno, "cannot open '%s': %s", path,
@@ -133,8 +135,8 @@ cvm_file_write_atomic(const char *path, const void *data, size_t len,
 	int r;
 
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return cvm_err_set(err, -errno, "cannot create '%s': %s", tmp,
+	if (fd < 0) /* name the file asked for, not our temporary */
+		return cvm_err_set(err, -errno, "cannot write '%s': %s", path,
 				   strerror(errno));
 	r = fchmod(fd, mode) < 0 ? -errno : 0;
 	if (r == 0)

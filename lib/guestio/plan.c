@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cvm/cleanup.h"
@@ -170,6 +171,26 @@ check_request(struct cvm_run_request *r, struct cvm_err *err)
 	return 0;
 }
 
+/* A file QEMU will open: regular and readable (a FIFO would block QEMU
+ * for good, a directory or a device make it fail obscurely). */
+static int
+input_file(const char *what, const char *path, const char *hint,
+	   struct cvm_err *err)
+{
+	struct stat st;
+	int e;
+
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+		e = errno;
+		return cvm_err_set(err, -e, "%s '%s': %s%s", what, path,
+				   strerror(e), hint);
+	}
+	if (!S_ISREG(st.st_mode))
+		return cvm_err_set(err, -EINVAL,
+				   "%s '%s' is not a regular file", what, path);
+	return 0;
+}
+
 /* The image, and for EFI the firmware and a private copy of its
  * variable store (the template must never be written). */
 static int
@@ -179,10 +200,11 @@ find_files(struct cvm_run_plan *p, struct cvm_err *err)
 	cleanup_free char *tmpl = NULL;
 	cleanup_buf struct cvm_buf vars = CVM_BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
+	int ret;
 
-	if (r->image && access(r->image, R_OK) != 0)
-		return cvm_err_set(err, -errno, "guest image '%s': %s",
-				   r->image, strerror(errno));
+	if (r->image &&
+	    (ret = input_file("guest image", r->image, "", err)) < 0)
+		return ret;
 	p->image = r->image
 			   ? cvm_xstrdup(r->image)
 			   : cvm_guest_image_find(r->boot == CVM_BOOT_EFI
@@ -196,11 +218,11 @@ find_files(struct cvm_run_plan *p, struct cvm_err *err)
 	p->firmware =
 		cvm_xstrdup(r->firmware ? r->firmware : CVM_OVMF_CODE_DEFAULT);
 	/* a facts file names the firmware of another host */
-	if (access(p->firmware, R_OK) != 0 && !p->sev.from_facts)
-		return cvm_err_set(err, -errno,
-				   "firmware '%s': %s (install Debian's ovmf "
-				   "or give --firmware)",
-				   p->firmware, strerror(errno));
+	if (!p->sev.from_facts &&
+	    (ret = input_file("firmware", p->firmware,
+			      " (install Debian's ovmf or give --firmware)",
+			      err)) < 0)
+		return ret;
 	tmpl = cvm_qemu_ovmf_vars_template(p->firmware);
 	if (!tmpl)
 		return 0; /* a combined image: -bios */

@@ -35,13 +35,25 @@ cvm_check_status_name(enum cvm_check_status s)
 static char *vfmt(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
 
+/* Messages and evidence are one line each: a control byte in a value
+ * read from the host or a facts file becomes '?'. */
+static char *
+one_line(struct cvm_buf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (((unsigned char)b->data[i] < 0x20 && b->data[i] != '\t') ||
+		    b->data[i] == 0x7f)
+			b->data[i] = '?';
+	return cvm_buf_detach(b, NULL);
+}
+
 static char *
 vfmt(const char *fmt, va_list ap)
 {
 	struct cvm_buf b = CVM_BUF_INIT;
 
 	cvm_buf_vaddf(&b, fmt, ap);
-	return cvm_buf_detach(&b, NULL);
+	return one_line(&b);
 }
 
 bool
@@ -113,7 +125,7 @@ check_evidence(struct hc *h, int idx, const char *fmt, ...)
 	cvm_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
 	free(c->evidence);
-	c->evidence = cvm_buf_detach(&b, NULL);
+	c->evidence = one_line(&b);
 }
 
 void

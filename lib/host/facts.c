@@ -104,18 +104,25 @@ cvm_host_facts_parse(const char *text, const char *name,
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root, *fmt;
 	struct cvm_host_facts *f;
+	enum json_tokener_error jerr;
+	size_t len = strlen(text), end;
 
-	root = json_tokener_parse_ex(tok, text, (int)strlen(text));
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		int r = cvm_err_set(
-			err, -CVM_E_PARSE, "'%s' is not valid JSON: %s", name,
-			json_tokener_error_desc(json_tokener_get_error(tok)));
-
-		json_tokener_free(tok);
-		json_object_put(root);
-		return r;
-	}
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
+	while (root && end < len && strchr(" \t\r\n", text[end]))
+		end++;
+	if (!root || jerr != json_tokener_success || end != len) {
+		json_object_put(root);
+		/* json-c says "continue" when the text simply ends */
+		return cvm_err_set(err, -CVM_E_PARSE,
+				   "'%s' is not valid JSON: %s", name,
+				   !root && jerr == json_tokener_continue
+					   ? "unexpected end of input"
+				   : root ? "text after the document"
+					  : json_tokener_error_desc(jerr));
+	}
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "format", &fmt) ||
 	    !json_object_is_type(fmt, json_type_string) ||

@@ -127,25 +127,39 @@ cvm_snp_key_digest(const uint8_t key[CVM_SNP_PUBKEY_SIZE],
 	return 0;
 }
 
-/* An EC P-384 private key from a PEM file, or an error naming it. */
+/* OpenSSL's default callback would prompt on the terminal for the
+ * passphrase of an encrypted key; cvm never prompts: refuse it. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+/* An EC P-384 private key from a PEM file, or an error naming it.  The
+ * file is read like every other input (a regular file, at most 64 KiB)
+ * and its bytes are wiped after parsing: it is a secret. */
 static int
 load_key(const char *path, EVP_PKEY **out, struct cvm_err *err)
 {
+	cleanup_buf struct cvm_buf pem = CVM_BUF_INIT;
 	char group[64] = "";
 	EVP_PKEY *k = NULL;
 	BIO *bio;
 	int e;
 
 	*out = NULL;
-	bio = BIO_new_file(path, "r");
-	if (!bio) {
-		e = errno ? errno : EIO;
-		ERR_clear_error();
-		return cvm_err_set(err, -e, "cannot open '%s': %s", path,
-				   strerror(e));
-	}
-	k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	if ((e = cvm_file_read(path, &pem, 64u << 10, err)) < 0)
+		return e;
+	bio = BIO_new_mem_buf(cvm_buf_str(&pem), (int)pem.len);
+	if (bio)
+		k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
+	if (pem.len)
+		OPENSSL_cleanse(pem.data, pem.len);
 	if (!k) {
 		ERR_clear_error();
 		return cvm_err_set(err, -CVM_E_PARSE,

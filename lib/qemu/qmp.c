@@ -91,7 +91,8 @@ parse_line(const char *line, size_t len, struct json_object **out,
 	    !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		return cvm_err_set(err, -CVM_E_PARSE,
-				   "qmp: malformed message '%.60s'", line);
+				   "qmp: malformed message '%.*s'",
+				   (int)(len < 60 ? len : 60), line);
 	}
 	*out = o;
 	return 0;

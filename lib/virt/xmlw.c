@@ -86,6 +86,11 @@ put_escaped(struct xmlw *w, const char *s, bool attr)
 		case '"':
 			cvm_buf_adds(w->out, attr ? "&quot;" : "\"");
 			break;
+		case '\t':
+			/* XML 1.0 §3.3.3: a parser turns a literal tab in an
+			 * attribute value into a space; a reference survives */
+			cvm_buf_adds(w->out, attr ? "&#9;" : "\t");
+			break;
 		default:
 			cvm_buf_addch(w->out, *s);
 		}

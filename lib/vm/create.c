@@ -120,11 +120,25 @@ copy_file(const char *src, const char *dst, mode_t mode, struct cvm_err *err)
 		return cvm_err_set(err, -errno, "create '%s': %s", dst,
 				   strerror(errno));
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		ssize_t w = 0, k;
+
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write(out, buf, (size_t)n) != n)
+		if (n < 0)
 			return cvm_err_set(err, -errno, "copy '%s': %s", src,
 					   strerror(errno));
+		/* a full disk first shortens a write, then fails it: loop, so
+		 * that the error is ENOSPC and not a stale errno */
+		while (w < n) {
+			k = write(out, buf + w, (size_t)(n - w));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return cvm_err_set(err, -errno,
+						   "copy '%s' to '%s': %s", src,
+						   dst, strerror(errno));
+			w += k;
+		}
 	}
 	if (fsync(out) < 0)
 		return cvm_err_set(err, -errno, "write '%s': %s", dst,

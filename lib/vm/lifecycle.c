@@ -192,7 +192,7 @@ cvm_vm_delete(struct cvm_vm *vm, struct cvm_err *err)
 		    (r = cvm_vm_kill(vm, err)) < 0)
 			return r;
 	}
-	return vm_rmtree(vm->dir, err);
+	return vm_remove_dir(vm->dir, err);
 }
 
 int

@@ -42,6 +42,12 @@ input_file(const char *what, const char *path, struct cvm_err *err)
 		cvm_err_set(err, -EINVAL, "%s '%s' is not a file", what, path);
 		return NULL;
 	}
+	/* an empty image, kernel or session is a mistake, found now rather
+	 * than as QEMU's failure at the first start (t9000) */
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		cvm_err_set(err, -EINVAL, "%s '%s' is empty", what, path);
+		return NULL;
+	}
 	abs = realpath(path, NULL);
 	if (!abs)
 		cvm_err_set(err, -errno, "%s '%s': %s", what, path,

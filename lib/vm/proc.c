@@ -138,6 +138,32 @@ vm_qmp_open(const struct cvm_vm *vm, int timeout_ms, struct cvm_qmp **out,
 
 /* ---- starting ----------------------------------------------------------- */
 
+/* In the child, in the VM folder: our pid into the pid file before QEMU
+ * exists (QEMU's -pidfile then writes the same number), so that from the
+ * fork on the VM counts as running, also when the cvm that started it
+ * is killed before QEMU answers (t9200); no stdio after fork. */
+static void
+child_pidfile(void)
+{
+	char buf[24];
+	size_t n = sizeof(buf);
+	long pid = (long)getpid();
+	int fd;
+
+	buf[--n] = '\n';
+	do {
+		buf[--n] = (char)('0' + pid % 10);
+		pid /= 10;
+	} while (pid && n > 0);
+	fd = open(CVM_VM_F_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, buf + n, sizeof(buf) - n) < 0) {
+		/* QEMU writes the file again; nothing to do */
+	}
+	close(fd);
+}
+
 /* In the child: a session of its own in the VM folder, output to the log
  * (`logfd`), the memlock limit raised, then QEMU.  An exec failure's
  * errno goes back through `report`. */
@@ -151,6 +177,7 @@ child(struct cvm_vm *vm, const char *prog, char *const *argv, int logfd,
 	setsid();
 	if (fchdir(vm->dirfd) < 0)
 		_exit(127);
+	child_pidfile();
 	if (nul >= 0)
 		dup2(nul, 0);
 	dup2(logfd, 1);
@@ -224,8 +251,10 @@ fork_qemu(struct cvm_vm *vm, struct cvm_vm_launch *l, uint64_t memlock,
 	if (pid < 0 || read(rep[0], &e, sizeof(e)) != (ssize_t)sizeof(e))
 		e = pid < 0 ? errno : 0;
 	close(rep[0]);
-	if (pid > 0 && e)
+	if (pid > 0 && e) {
 		waitpid(pid, NULL, 0);
+		vm_clean_runtime(vm); /* the child's pid file */
+	}
 	if (pid < 0 || e)
 		return cvm_err_set(err, -e, "cannot run '%s': %s", argv[0],
 				   strerror(e));

@@ -22,6 +22,10 @@
 /* Temporary creation folders: ".new-<pid>-XXXXXX" (names never start
  * with '.', so they cannot clash with a VM). */
 #define TMP_PREFIX ".new-"
+/* A VM being deleted is first renamed to ".del-PID-NAME" (one atomic
+ * step), so a delete killed halfway never leaves a half VM under its
+ * name; the remains are collected like a killed create's folder. */
+#define DEL_PREFIX ".del-"
 
 char *
 vm_quote(const char *s)
@@ -227,7 +231,24 @@ vm_rmtree(const char *path, struct cvm_err *err)
 	return 0;
 }
 
-/* Remove creation folders whose creator is gone (a killed create). */
+int
+vm_remove_dir(const char *dir, struct cvm_err *err)
+{
+	const char *slash = strrchr(dir, '/');
+	cleanup_free char *tomb = NULL;
+
+	if (!slash)
+		return vm_rmtree(dir, err);
+	tomb = cvm_xasprintf("%.*s/" DEL_PREFIX "%ld-%s", (int)(slash - dir),
+			     dir, (long)getpid(), slash + 1);
+	if (rename(dir, tomb) < 0)
+		return cvm_err_set(err, -errno, "remove '%s': %s", dir,
+				   strerror(errno));
+	return vm_rmtree(tomb, err);
+}
+
+/* Remove creation (and deletion) folders whose owner is gone: a killed
+ * create or delete. */
 void
 vm_gc_temps(const char *root)
 {
@@ -239,8 +260,10 @@ vm_gc_temps(const char *root)
 		char *end;
 		cleanup_free char *p = NULL;
 
-		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0 &&
+		    strncmp(e->d_name, DEL_PREFIX, strlen(DEL_PREFIX)) != 0)
 			continue;
+		/* both prefixes are 5 characters */
 		pid = strtol(e->d_name + strlen(TMP_PREFIX), &end, 10);
 		if (pid <= 0 || *end != '-')
 			continue;

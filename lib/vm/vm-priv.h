@@ -14,6 +14,8 @@ struct cvm_virt_conn;
 /* `s` with control characters, quotes and backslashes as \xNN (malloc'd). */
 char *vm_quote(const char *s);
 int vm_rmtree(const char *path, struct cvm_err *err);
+/* Delete a VM folder: rename it out of the way (atomic), then remove. */
+int vm_remove_dir(const char *dir, struct cvm_err *err);
 void vm_gc_temps(const char *root);
 /* A fresh creation folder under `root` (made with mode 0700). */
 int vm_tmpdir_make(const char *root, char **out, struct cvm_err *err);

@@ -387,6 +387,7 @@ test_real_qemu(void **state)
 	struct cvm_err err = CVM_ERR_INIT;
 	struct json_object *ret = NULL, *v, *w;
 	unsigned maj, min, mic;
+	int r;
 
 	(void)state;
 	if (!qemu)
@@ -424,7 +425,11 @@ test_real_qemu(void **state)
 		cvm_qmp_execute(q, "no-such-command", NULL, &ret, &err),
 		-CVM_E_CHILD);
 	assert_string_equal(cvm_qmp_error_class(q), "CommandNotFound");
-	assert_int_equal(cvm_qmp_execute(q, "quit", NULL, NULL, &err), 0);
+	/* QEMU may exit before its reply to "quit" is read (seen under
+	 * valgrind, `make check-valgrind`): the connection then just ends */
+	r = cvm_qmp_execute(q, "quit", NULL, NULL, &err);
+	if (r != 0 && r != -ECONNRESET)
+		fail_msg("quit: %s", err.msg);
 	cvm_qmp_close(q);
 	assert_int_equal(cvm_qemu_reap(&p, false), 0);
 	unlink(sock);
