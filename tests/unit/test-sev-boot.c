@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "../../guest/kernel/cmdline.c"
-#include "../../guest/sev/sev-boot.h"
+#include "sev-boot.h"
 
 #define BLOB_GPA    0x10000ull
 #define CPUID_GPA   0x20000ull

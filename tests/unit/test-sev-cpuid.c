@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../guest/sev/sev-cpuid.h"
+#include "sev-cpuid.h"
 
 static uint8_t page[4096];
 static unsigned nent;

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../guest/sev/sev-detect.h"
+#include "sev-detect.h"
 
 static void
 test_caps_absent_leaf(void **state)

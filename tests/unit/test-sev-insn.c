@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../guest/sev/sev-ghcb.h"
-#include "../../guest/sev/sev-insn.h"
+#include "sev-ghcb.h"
+#include "sev-insn.h"
 
 static const char *const reg_names[16] = {
 	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",

@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "test-sev-ossl.h"
-#include "../../guest/sev/sev-gcm.h"
-#include "../../guest/sev/sev-msg.h"
+#include "sev-gcm.h"
+#include "sev-msg.h"
 
 static size_t
 unhex(const char *s, uint8_t *out)

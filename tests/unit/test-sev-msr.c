@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../guest/sev/sev-msr.h"
+#include "sev-msr.h"
 
 static void
 test_encodings(void **state)

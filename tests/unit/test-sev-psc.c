@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "test-sev-fake.h"
-#include "../../guest/sev/sev-psc.h"
+#include "sev-psc.h"
 
 #define NPAGES 2048 /* 8 MiB of guest memory */
 

@@ -19,7 +19,7 @@
 
 #include "test-sev-fake.h"
 #include "test-sev-ossl.h"
-#include "../../guest/sev/sev-report.h"
+#include "sev-report.h"
 
 enum mode {
 	OK,

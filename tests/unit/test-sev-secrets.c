@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../guest/sev/sev-secrets.h"
+#include "sev-secrets.h"
 
 static uint8_t page[4096];
 

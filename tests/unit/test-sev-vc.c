@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "test-sev-fake.h"
-#include "../../guest/sev/sev-vc.h"
+#include "sev-vc.h"
 
 #define CODE_BASE 0x100000ull
 #define MMIO_BASE 0xFEB00000ull
