@@ -38,7 +38,7 @@ test_defaults(void **state)
 	assert_string_equal(c.out_dir, "results");
 	cvm_eval_config_init(&c, true);
 	assert_int_equal(c.repeat, 3);
-	assert_int_equal(c.nworkloads, 5);
+	assert_int_equal(c.nworkloads, 7); /* every workload, class S */
 	assert_string_equal(c.workloads[0], "hello");
 	assert_int_equal(cvm_eval_default_memory('S'), 256);
 	assert_int_equal(cvm_eval_default_memory('W'), 512);
