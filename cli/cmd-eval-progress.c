@@ -131,9 +131,9 @@ eval_print_skipped(const struct cvm_eval_plan *p)
 			     !strcmp(p->cells[j].skip_reason, c->skip_reason);
 		if (!seen)
 			fprintf(stderr,
-				"cvm eval: skipped %s (%zu cells): %s\n",
+				"cvm eval: skipped %s (%zu cell%s): %s\n",
 				cvm_protection_name(c->level), n,
-				c->skip_reason);
+				n == 1 ? "" : "s", c->skip_reason);
 	}
 }
 

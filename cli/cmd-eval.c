@@ -130,6 +130,13 @@ eval_go(struct eval_opts *o, const char *cmdline)
 			 st.failed);
 		status = 1;
 	}
+	/* a plan of skipped cells only measured nothing: not a success */
+	if (cvm_eval_get_plan(ev)->nruns == 0) {
+		fprintf(stderr, "cvm: error: nothing to run: every cell of "
+				"the plan was skipped (the reasons are above "
+				"and in the report)\n");
+		status = 1;
+	}
 	cvm_eval_free(ev);
 	return status;
 }

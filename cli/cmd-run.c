@@ -115,10 +115,12 @@ run_print(const struct cvm_run_plan *p, const struct cvm_guest_run *r)
 	const struct cvm_guest_record *rec = &r->rec;
 	struct out_table *t = out_table_new(3, ph);
 
-	printf("%s class %c, %s boot, %s, %llu MiB, %u vCPU (%s)\n",
+	printf("%s class %c, %s boot, %s, protection %s, %llu MiB, %u vCPU "
+	       "(%s)\n",
 	       p->req.workload, p->req.cls,
 	       p->req.boot == CVM_BOOT_EFI ? "EFI" : "PVH",
 	       p->req.accel == CVM_ACCEL_KVM ? "KVM" : "TCG",
+	       cvm_protection_name(p->spec.protection),
 	       (unsigned long long)p->req.memory_mib, p->req.vcpus,
 	       p->accel.reason);
 	run_row(t, "exec", 0, false, r->exec_ns);
@@ -168,7 +170,10 @@ run_go(const struct run_opts *o, const struct cvm_run_plan *p)
 		return cli_error(&err);
 	if (run_console_mid_line)
 		fputc('\n', stderr);
-	cvm_guest_run_verdict(&r, true, &verdict);
+	/* the guest's own word on its protection must be the level asked */
+	if (cvm_guest_run_verdict(&r, true, &verdict) == 0)
+		cvm_guest_record_check_protection(&r.rec, p->spec.protection,
+						  &verdict);
 	run_attest_verify(p, &r, &a);
 	if (o->json) {
 		out_json(run_attest_json(&a, cvm_run_json(p, &r, &verdict)));

@@ -102,7 +102,7 @@ vm_create_run(int argc, char **argv)
 	if ((rc = vm_cli_parse(argc, argv, false, &c)) != 0)
 		return rc;
 	if (cvm_vm_plan_create(&c.o, &p, &err) < 0) {
-		rc = cli_error(&err);
+		rc = vm_plan_failed(&c, argc, argv, &p, &err);
 	} else {
 		vm_plan_notes(&p);
 		if (c.dry_run)

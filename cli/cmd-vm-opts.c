@@ -208,6 +208,7 @@ vm_cli_parse(int argc, char **argv, bool run, struct vm_cli *c)
 					 longopts[idx].name, optarg);
 		plain(c, ch, optarg);
 	}
+	c->operands = optind;
 	if (optind < argc)
 		c->o.name = argv[optind++];
 	if (optind < argc)

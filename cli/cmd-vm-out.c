@@ -35,6 +35,65 @@ vm_plan_notes(const struct cvm_vm_plan *p)
 				 p->policy.notes[i].text);
 }
 
+/* "--protection", "--protection=X" or an abbreviation getopt takes */
+static bool
+is_protection(const char *a, bool *inline_value)
+{
+	size_t n = strcspn(a, "=");
+
+	*inline_value = a[n] == '=';
+	return n >= 4 && n <= 12 && !strncmp(a, "--protection", n);
+}
+
+/* The options in argv[1..operands) with --protection set to `level`. */
+static void
+add_options(struct cvm_argv *a, int operands, char **argv, const char *level)
+{
+	bool given = false, inl;
+
+	for (int i = 1; i < operands; i++) {
+		if (!is_protection(argv[i], &inl)) {
+			cvm_argv_add(a, argv[i]);
+			continue;
+		}
+		cvm_argv_add(a, "--protection");
+		cvm_argv_add(a, level);
+		i += !inl; /* skip its value */
+		given = true;
+	}
+	if (!given) {
+		cvm_argv_add(a, "--protection");
+		cvm_argv_add(a, level);
+	}
+}
+
+int
+vm_plan_failed(const struct vm_cli *c, int argc, char **argv,
+	       const struct cvm_vm_plan *p, const struct cvm_err *err)
+{
+	struct cvm_argv a = CVM_ARGV_INIT;
+	cleanup_free char *line = NULL;
+	int rc = cli_error(err);
+
+	if (p->policy_level == CVM_PROT_NONE)
+		return rc;
+	/* argv[0] is "cvm vm create" (the dispatcher's name for getopt);
+	 * getopt moved the operands (NAME) behind the options */
+	for (int i = c->operands; i < argc; i++)
+		cvm_argv_add(&a, argv[i]);
+	add_options(&a, c->operands, argv,
+		    cvm_protection_name(p->policy_level));
+	line = cvm_argv_join(cvm_argv_get(&a));
+	for (char *s = line; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	fprintf(stderr, "(as %s: %s %s)\n",
+		p->policy_level == CVM_PROT_SEV_ES ? "SEV-ES" : "SEV", argv[0],
+		line);
+	cvm_argv_release(&a);
+	return rc;
+}
+
 void
 vm_print_argv(const struct cvm_vm_launch *l)
 {

@@ -125,7 +125,7 @@ vm_run_run(int argc, char **argv)
 	if (!c.o.name)
 		c.o.name = name;
 	if (cvm_vm_plan_create(&c.o, &p, &err) < 0) {
-		rc = cli_error(&err);
+		rc = vm_plan_failed(&c, argc, argv, &p, &err);
 	} else {
 		vm_plan_notes(&p);
 		if (c.dry_run)

@@ -92,6 +92,7 @@ struct vm_cli {
 	struct cvm_vm_create_opts o;
 	bool json, dry_run, keep;
 	int timeout_s; /* run: 0 none */
+	int operands;  /* where getopt left the operands (NAME) in argv */
 };
 
 /*
@@ -108,6 +109,13 @@ int vm_create_dry(const struct vm_cli *c, const struct cvm_vm_plan *p);
 /* Print what --protection auto picked and the policy's warnings
  * (stderr). */
 void vm_plan_notes(const struct cvm_vm_plan *p);
+
+/* Report a refused plan (the error line) and, when the policy named the
+ * other SEV level (p->policy_level), the same command line with that
+ * level: "(as SEV-ES: cvm vm create NAME ... --protection sev-es ...)".
+ * argv as vm_cli_parse() left it.  Returns the exit status. */
+int vm_plan_failed(const struct vm_cli *c, int argc, char **argv,
+		   const struct cvm_vm_plan *p, const struct cvm_err *err);
 
 /* "cd DIR && ARGV..." for a dry run, or its JSON form. */
 void vm_print_argv(const struct cvm_vm_launch *l);

@@ -86,7 +86,9 @@ cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
 		cli_list_commands(prefix, table, stdout);
 		return 0;
 	}
-	cmd = cli_lookup(table, argv[0]);
+	/* "cvm --version", as most tools spell it: the version command */
+	cmd = cli_lookup(table, strcmp(argv[0], "--version") == 0 ? "version"
+								  : argv[0]);
 	if (!cmd)
 		return cli_usage(prefix, "unknown command '%s'", argv[0]);
 	snprintf(sub_prefix, sizeof(sub_prefix), "%s %s", prefix, cmd->name);

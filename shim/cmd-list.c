@@ -4,6 +4,7 @@
  * --root, as runc lists them, with the protection each runs under.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +50,29 @@ list_cmd(struct oci_ctx *ctx, int argc, char **argv)
 	struct json_object *arr = json_object_new_array();
 	struct dirent **list = NULL;
 	char *pos[1];
-	int npos, r, n;
+	int npos, r, n, e;
 
 	if ((r = oci_opts(&verb_list, opts, argc, argv, pos, 0, &npos)) != 0) {
 		json_object_put(arr);
 		return r;
 	}
+	if (strcmp(format, "table") && strcmp(format, "json")) {
+		json_object_put(arr);
+		return oci_failf(-CVM_E_USAGE,
+				 "list: unknown --format '%s' (table or json)",
+				 format);
+	}
+	/* runc: a root that does not exist yet holds no containers; one
+	 * that is not a readable folder is an error */
+	n = scandir(ctx->root, &list, NULL, alphasort);
+	if (n < 0 && (e = errno) != ENOENT) {
+		json_object_put(arr);
+		return oci_failf(-e, "state root '%s': %s", ctx->root,
+				 strerror(e));
+	}
 	if (!quiet && strcmp(format, "json"))
 		printf("%-20s %-8s %-8s %-8s %-30s %s\n", "ID", "PID", "STATUS",
 		       "PROTECT", "CREATED", "BUNDLE");
-	n = scandir(ctx->root, &list, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		if (list[i]->d_name[0] != '.' && list[i]->d_type == DT_DIR)
 			one(ctx, list[i]->d_name, format, quiet, arr);

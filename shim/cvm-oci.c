@@ -85,19 +85,20 @@ global(struct oci_ctx *ctx, int argc, char **argv, int *i)
 			ctx->debug |= g == G_DEBUG;
 			return 1;
 		}
-		if (!eq && *i + 1 >= argc) {
-			fprintf(stderr,
-				"cvm-oci: error: option '%s' needs a value\n",
-				a);
-			return 2;
-		}
+		if (!eq && *i + 1 >= argc)
+			return oci_failf(-CVM_E_USAGE,
+					 "option '%s' needs a value", a);
 		val = eq ? eq + 1 : argv[++*i];
 		if (g == G_ROOT)
 			ctx->root = val;
 		else if (g == G_LOG)
 			ctx->log_path = val;
-		else if (g == G_FORMAT)
-			ctx->log_json = !strcmp(val, "json");
+		else if (g == G_FORMAT && !strcmp(val, "json"))
+			ctx->log_json = true;
+		else if (g == G_FORMAT && strcmp(val, "text"))
+			return oci_failf(-CVM_E_USAGE,
+					 "--log-format '%s': text or json",
+					 val);
 		return 1;
 	}
 	return 0;
@@ -117,9 +118,8 @@ dispatch(struct oci_ctx *ctx, char **root, int argc, char **argv)
 		if ((r = global(ctx, argc, argv, &i)) == 1)
 			continue;
 		if (r == 0)
-			fprintf(stderr,
-				"cvm-oci: error: unknown global option '%s'\n",
-				argv[i]);
+			return oci_failf(-CVM_E_USAGE,
+					 "unknown global option '%s'", argv[i]);
 		return 2;
 	}
 	/* QEMU runs in the state folder: every path must be absolute */

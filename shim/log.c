@@ -32,7 +32,10 @@ level_name(enum cvm_log_level l)
 static void
 write_line(const char *path, const char *line)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	/* O_NONBLOCK: a FIFO nobody reads must not hang the runtime */
+	int fd = open(path,
+		      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+		      0644);
 
 	if (fd < 0)
 		return;

@@ -170,6 +170,17 @@ int cvm_guest_record_verdict(const struct cvm_guest_record *rec,
 			     struct cvm_err *err);
 
 /*
+ * The guest's own word on its protection (`CVM1 info protection`, what
+ * it found in SEV_STATUS or, for Linux, the kernel's log) against the
+ * level it was launched at: 0 when they agree; -CVM_E_INVALID when it
+ * names another level, or names none at a protected level.  A guest
+ * that did not find itself protected never counts as protected.
+ */
+int cvm_guest_record_check_protection(const struct cvm_guest_record *rec,
+				      enum cvm_protection want,
+				      struct cvm_err *err);
+
+/*
  * The record as JSON (schema in docs/readme/45-run.md, "guest" object):
  * {"infos": {KEY: VALUE}, "phases": [{"name", "guest_ns", "host_ns"}],
  *  "results": [{"workload", "class", "metric", "value", "unit",

@@ -37,6 +37,7 @@
 #include "cvm/err.h"
 #include "cvm/ovmf.h"
 #include "cvm/policy.h"
+#include "cvm/virt.h"
 #include "cvm/vmspec.h"
 
 struct json_object;
@@ -112,6 +113,21 @@ struct cvm_host_run {
 	}
 void cvm_host_run_release(struct cvm_host_run *r);
 
+/*
+ * What the libvirt daemon says about SEV, through its C API (cvm/virt.h):
+ * virNodeGetSEVInfo and the <sev> element of the domain capabilities
+ * (q35, virt type kvm).  Each query has its own result: 0, or a negative
+ * errno with the message in that query's `why`.
+ */
+struct cvm_host_libvirt {
+	char version[32]; /* the daemon's libvirt, "9.0.0" */
+	int node_rc;
+	struct cvm_virt_sev_caps node;
+	int domcaps_rc;
+	struct cvm_virt_sev_caps domcaps;
+	char why[256]; /* why the connection failed (when it did) */
+};
+
 /* ---- the ops table ------------------------------------------------------ */
 
 /*
@@ -159,6 +175,11 @@ struct cvm_host_ops {
 	/* parse a firmware image (cvm_ovmf_parse) */
 	int (*firmware)(void *ctx, const char *path,
 			struct cvm_ovmf_info *info);
+	/* connect to the libvirt daemon at `uri` and ask it about SEV; a
+	 * connection that fails is the answer (-ECONNREFUSED: no daemon
+	 * there), with libvirt's message in out->why also then */
+	int (*libvirt)(void *ctx, const char *uri,
+		       struct cvm_host_libvirt *out);
 };
 
 struct cvm_host_source {
@@ -312,8 +333,9 @@ int cvm_host_check(const struct cvm_host_source *src,
 
 /*
  * cvm_host_check() over this machine.  It starts QEMU twice (--version,
- * -object help) and, unless opts->skip_libvirt, virsh once; about 0.05 s
- * on the development VM without libvirtd (longer when libvirtd answers).
+ * -object help) and, unless opts->skip_libvirt, libvirtd --version and
+ * connects to qemu:///system; about 0.05 s on the development VM without
+ * libvirtd (longer when libvirtd answers: it may probe QEMU first).
  */
 int cvm_host_probe(const struct cvm_host_opts *opts,
 		   struct cvm_host_report **out, struct cvm_err *err);

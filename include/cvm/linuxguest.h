@@ -11,6 +11,7 @@
 #ifndef CVM_LINUXGUEST_H
 #define CVM_LINUXGUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -44,14 +45,20 @@ int cvm_linux_vmlinux_cached(const char *bzimage, char **out_path,
  * A streaming cpio newc writer.  Entries go to `fd` as they are added;
  * cvm_cpio_finish() writes the TRAILER!!! entry and pads the archive to
  * 512 bytes.  Names are relative ("init", "bin/sh"); inode numbers are
- * assigned in order so the output is reproducible (mtime is 0 unless
- * given), which keeps a measured initrd's hash stable.
+ * assigned in order and every mtime is 0, so the output is reproducible,
+ * which keeps a measured initrd's hash stable.  Entries are owned by
+ * 0:0, except that with `keep_owners` set (after cvm_cpio_init()) the
+ * entries copied from the host by cvm_cpio_add_tree() and
+ * cvm_cpio_add_path() keep the host file's uid and gid (a container
+ * image's files keep their owners; the kernel applies them when it
+ * unpacks the archive).
  */
 struct cvm_cpio {
 	int fd;
 	uint64_t offset;
 	uint32_t next_ino;
-	int error; /* first write error, sticky */
+	int error;	  /* first write error, sticky */
+	bool keep_owners; /* host files keep their uid/gid (default: 0) */
 };
 
 void cvm_cpio_init(struct cvm_cpio *c, int fd);
@@ -64,13 +71,15 @@ int cvm_cpio_add_symlink(struct cvm_cpio *c, const char *name,
 /* A device node (e.g. "dev/console", S_IFCHR | 0600, 5, 1). */
 int cvm_cpio_add_node(struct cvm_cpio *c, const char *name, mode_t mode,
 		      unsigned major, unsigned minor, struct cvm_err *err);
-/* Copy a host file into the archive under `name` (mode from the file). */
+/* Copy a host file into the archive under `name` (mode from the file,
+ * and its owner with keep_owners). */
 int cvm_cpio_add_path(struct cvm_cpio *c, const char *name,
 		      const char *host_path, struct cvm_err *err);
 /*
  * Add the tree under `host_dir` below `prefix` ("" for the root): regular
- * files, directories and symlinks with their modes (owners become 0);
- * other file types are skipped; never follows symlinks.
+ * files, directories and symlinks with their modes (and owners with
+ * keep_owners, else 0); other file types are skipped; never follows
+ * symlinks.
  */
 int cvm_cpio_add_tree(struct cvm_cpio *c, const char *prefix,
 		      const char *host_dir, struct cvm_err *err);

@@ -224,6 +224,11 @@ struct cvm_vm_plan {
 	 * SEV-SNP, what blocked the next level (borrowed from `host`) */
 	bool auto_picked;
 	const char *auto_why;
+	/* set when --policy was refused because its ES bit (bit 2) names
+	 * the other SEV level than --protection: the level the policy
+	 * describes (SEV or SEV_ES), so a front end can print the command
+	 * with it; CVM_PROT_NONE otherwise */
+	enum cvm_protection policy_level;
 	struct cvm_policy_report policy; /* decoded, when protected */
 	char *source_image;		 /* unikernel/kernel file to copy */
 	char *source_initrd;

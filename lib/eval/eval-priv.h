@@ -35,8 +35,10 @@ struct eval_guests {
 /*
  * Find the images and, when the Linux guest is wanted, extract the
  * vmlinux and write `dir`/guest/linux-initrd.cpio (atomically).  What
- * cannot be found becomes a *_missing reason, not an error; fails only
- * when the folder cannot be written.
+ * cvm looks for and cannot find becomes a *_missing reason (the cells
+ * are skipped with it), not an error; fails when the folder cannot be
+ * written, and for a kernel the user named (--kernel,
+ * $CVM_LINUX_KERNEL) that cannot be used.
  */
 int eval_guests_prepare(struct eval_guests *g, const struct cvm_eval_config *c,
 			const char *dir, struct cvm_err *err);

@@ -115,26 +115,45 @@ prepare_unikernel(struct eval_guests *g)
 	g->uk_efi = cvm_guest_image_find("cvm-unikernel.efi", NULL);
 }
 
-/* What the Linux guest needs: missing parts become g->linux_missing;
- * fails only for a --kernel that cannot be read or an unwritable dir. */
+/*
+ * What the Linux guest needs.  A kernel the user named (--kernel, or
+ * $CVM_LINUX_KERNEL) that cannot be used is an error: the user asked
+ * for that guest.  Parts cvm looks for itself and does not find become
+ * g->linux_missing (the cells are skipped with that reason).  Fails
+ * also for an unwritable folder.
+ */
 static int
 prepare_linux(struct eval_guests *g, const struct cvm_eval_config *c,
 	      const char *dir, struct cvm_err *out)
 {
 	struct cvm_err err = CVM_ERR_INIT;
 	cleanup_free char *gdir = cvm_xasprintf("%s/guest", dir);
+	const char *env = getenv("CVM_LINUX_KERNEL");
+	const char *named = c->linux_kernel ? "--kernel"
+			    : env && *env   ? "CVM_LINUX_KERNEL"
+					    : NULL;
+	struct stat st;
 	int r;
 
-	if (c->linux_kernel && access(c->linux_kernel, R_OK) < 0)
+	if (c->linux_kernel && stat(c->linux_kernel, &st) < 0)
 		return cvm_err_set(out, -errno, "--kernel '%s': %s",
 				   c->linux_kernel, strerror(errno));
+	if (c->linux_kernel && !S_ISREG(st.st_mode))
+		return cvm_err_set(out, -EINVAL,
+				   "--kernel '%s': not a regular file",
+				   c->linux_kernel);
 	if (c->linux_kernel)
 		g->bzimage = cvm_xstrdup(c->linux_kernel);
-	else if (cvm_linux_kernel_find(&g->bzimage, &err) < 0) {
+	else if ((r = cvm_linux_kernel_find(&g->bzimage, &err)) < 0) {
+		if (named)
+			return cvm_err_set(out, r, "%s", err.msg);
 		g->linux_missing = cvm_xstrdup(err.msg);
 		return 0;
 	}
-	if (cvm_linux_vmlinux_cached(g->bzimage, &g->vmlinux, &err) < 0) {
+	if ((r = cvm_linux_vmlinux_cached(g->bzimage, &g->vmlinux, &err)) < 0) {
+		if (named)
+			return cvm_err_set(out, r, "%s '%s': %s", named,
+					   g->bzimage, err.msg);
 		g->linux_missing =
 			cvm_xasprintf("kernel '%s': %s", g->bzimage, err.msg);
 		return 0;

@@ -33,24 +33,15 @@ int
 eval_run_verdict(const struct cvm_eval_cell *cell,
 		 const struct cvm_guest_run *r, struct cvm_err *err)
 {
-	const char *prot;
 	int ret = cvm_guest_run_verdict(r, true, err);
 
 	if (ret < 0)
 		return ret;
 	/* never count a guest that did not find itself protected as a run
 	 * of a protected level (nor the other way round) */
-	prot = cvm_guest_record_info(&r->rec, "protection");
-	if (!prot && cell->level != CVM_PROT_NONE)
-		return cvm_err_set(err, -CVM_E_INVALID,
-				   "the guest did not report its protection "
-				   "(expected '%s')",
-				   cvm_protection_name(cell->level));
-	if (prot && strcmp(prot, cvm_protection_name(cell->level)) != 0)
-		return cvm_err_set(err, -CVM_E_INVALID,
-				   "the guest reports protection '%s', the "
-				   "cell is '%s'",
-				   prot, cvm_protection_name(cell->level));
+	if ((ret = cvm_guest_record_check_protection(&r->rec, cell->level,
+						     err)) < 0)
+		return ret;
 	if (!cvm_guest_record_phase(&r->rec, "workload_start"))
 		return cvm_err_set(err, -CVM_E_PARSE,
 				   "the guest never reported workload_start");

@@ -157,6 +157,25 @@ cvm_guest_record_verdict(const struct cvm_guest_record *r, struct cvm_err *err)
 	return 0;
 }
 
+int
+cvm_guest_record_check_protection(const struct cvm_guest_record *r,
+				  enum cvm_protection want, struct cvm_err *err)
+{
+	const char *got = cvm_guest_record_info(r, "protection");
+
+	if (!got && want != CVM_PROT_NONE)
+		return cvm_err_set(err, -CVM_E_INVALID,
+				   "the guest did not report its protection "
+				   "(expected '%s')",
+				   cvm_protection_name(want));
+	if (got && strcmp(got, cvm_protection_name(want)) != 0)
+		return cvm_err_set(err, -CVM_E_INVALID,
+				   "the guest reports protection '%s', it was "
+				   "launched as '%s'",
+				   got, cvm_protection_name(want));
+	return 0;
+}
+
 static struct json_object *
 hex_json(uint64_t v)
 {

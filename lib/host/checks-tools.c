@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The user-space side: QEMU (version; does it know sev-guest and
- * sev-snp-guest? we ask it with `-object help`), the OVMF builds on the
- * system and what each supports (parsed with cvm_ovmf_parse), and
- * libvirt (version; do its domain capabilities report SEV?).
- * launch-and-host.md §1.7, §3.2, §3.3, §3.5.
+ * sev-snp-guest? we ask it with `-object help`) and the OVMF builds on
+ * the system and what each supports (parsed with cvm_ovmf_parse).
+ * launch-and-host.md §1.7, §3.2, §3.3, §3.5.  libvirt: checks-libvirt.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +12,8 @@
 #include "cvm/util.h"
 #include "host-priv.h"
 
-#define QEMU_TIMEOUT_MS	 10000
-#define VIRSH_TIMEOUT_MS 30000
-#define FIX_QEMU_SNP	 "install QEMU 9.1 or later and pass it with --qemu"
+#define QEMU_TIMEOUT_MS 10000
+#define FIX_QEMU_SNP	"install QEMU 9.1 or later and pass it with --qemu"
 
 static int
 run(struct hc *h, const char *const *argv, int timeout_ms,
@@ -303,119 +301,4 @@ checks_firmware(struct hc *h)
 		       "use the AmdSevX64 OVMF build (OVMF.amdsev.fd)",
 		       "no build with a kernel-hashes table: measured direct "
 		       "boot needs the AmdSev OVMF build");
-}
-
-/* ---- libvirt ------------------------------------------------------------ */
-
-static void
-libvirt_domcaps(struct hc *h, int parent)
-{
-	cleanup_buf struct cvm_buf virsh = CVM_BUF_INIT;
-	struct cvm_host_run res = CVM_HOST_RUN_INIT;
-	const char *argv[] = {NULL, "-c", "qemu:///system", "domcapabilities",
-			      NULL};
-	cleanup_free char *line = NULL;
-	const char *out, *err;
-	int c, r;
-
-	if (!check_open(h, &c, parent, parent, "libvirt.sev",
-			"libvirt domain capabilities report SEV", G_NONE))
-		return;
-	if (h->opts.skip_libvirt) {
-		check_set(h, c, CVM_CHECK_SKIP, NULL,
-			  "not asked (--no-libvirt)");
-		return;
-	}
-	r = h->src->ops->find_program(h->src->ctx, "virsh", &virsh);
-	if (r < 0) {
-		check_op_failed(h, c, r, CVM_CHECK_SKIP,
-				"apt-get install libvirt-clients", "virsh");
-		return;
-	}
-	argv[0] = cvm_buf_str(&virsh);
-	r = run(h, argv, VIRSH_TIMEOUT_MS, &res);
-	if (r < 0) {
-		check_op_failed(h, c, r, CVM_CHECK_SKIP, NULL, "virsh");
-		return;
-	}
-	out = cvm_buf_str(&res.out);
-	err = cvm_buf_str(&res.err);
-	line = first_line(strstr(err, "error: ") ? strstr(err, "error: ")
-						 : err);
-	if (res.status != 0) {
-		bool down = strstr(err, "Failed to connect socket") ||
-			    strstr(err, "failed to connect to the hypervisor");
-
-		check_evidence(h, c, "virsh domcapabilities exit %d: '%s'",
-			       res.status, line);
-		check_set(h, c, down ? CVM_CHECK_SKIP : CVM_CHECK_WARN,
-			  down ? "start libvirtd (systemctl start libvirtd)"
-			       : NULL,
-			  down ? "libvirtd is not running" : "virsh failed: %s",
-			  line);
-	} else if (strstr(out, "<sev supported='yes'")) {
-		check_evidence(h, c, "<sev supported='yes'>%s",
-			       strstr(out, "sev-snp") ? ", sev-snp listed"
-						      : "");
-		check_set(h, c, CVM_CHECK_OK, NULL, "SEV supported%s",
-			  strstr(out, "sev-snp") ? " (and SEV-SNP)" : "");
-	} else {
-		check_evidence(h, c, "%s",
-			       strstr(out, "<sev supported='no'")
-				       ? "<sev supported='no'/>"
-				       : "no <sev> element");
-		check_set(h, c, CVM_CHECK_WARN, NULL,
-			  "libvirt reports no SEV: it would refuse "
-			  "<launchSecurity type='sev'>");
-	}
-	cvm_host_run_release(&res);
-}
-
-void
-checks_libvirt(struct hc *h)
-{
-	cleanup_buf struct cvm_buf path = CVM_BUF_INIT;
-	struct cvm_host_run res = CVM_HOST_RUN_INIT;
-	const char *argv[3] = {NULL, "--version", NULL};
-	unsigned v[3] = {0, 0, 0};
-	int l, c, r;
-
-	check_open(h, &l, -1, -1, "libvirt", "libvirt (optional)", G_NONE);
-	r = h->src->ops->find_program(h->src->ctx, "libvirtd", &path);
-	if (r == -ENOENT)
-		r = h->src->ops->find_program(h->src->ctx, "virtqemud", &path);
-	if (r == 0) {
-		argv[0] = cvm_buf_str(&path);
-		r = run(h, argv, QEMU_TIMEOUT_MS, &res);
-	}
-	if (r < 0 || res.status != 0 ||
-	    !host_parse_version(cvm_buf_str(&res.out), NULL, v)) {
-		if (r < 0)
-			check_op_failed(h, l, r, CVM_CHECK_SKIP,
-					"apt-get install libvirt-daemon-system",
-					"libvirtd");
-		else
-			check_set(h, l, CVM_CHECK_SKIP, NULL,
-				  "'%s --version' gave no version", argv[0]);
-		cvm_host_run_release(&res);
-		return;
-	}
-	cvm_host_run_release(&res);
-	h->r->libvirt_version = cvm_xasprintf("%u.%u.%u", v[0], v[1], v[2]);
-	check_evidence(h, l, "%s --version: %s", argv[0],
-		       h->r->libvirt_version);
-	check_set(h, l, CVM_CHECK_OK, NULL, "libvirt %s",
-		  h->r->libvirt_version);
-	libvirt_domcaps(h, l);
-	if (!check_open(h, &c, l, l, "libvirt.snp",
-			"libvirt >= 10.5 (SEV-SNP domains)", G_NONE))
-		return;
-	check_evidence(h, c, "libvirt %s", h->r->libvirt_version);
-	if (host_version_ge(v, 10, 5, 0))
-		check_set(h, c, CVM_CHECK_OK, NULL, "yes");
-	else
-		check_set(h, c, CVM_CHECK_WARN, NULL,
-			  "libvirt %s cannot describe SEV-SNP guests "
-			  "(<launchSecurity type='sev-snp'> needs 10.5)",
-			  h->r->libvirt_version);
 }

@@ -37,4 +37,12 @@ int facts_snp_status(void *ctx, struct cvm_snp_platform_status *st,
 		     uint32_t *fw_error);
 int facts_firmware(void *ctx, const char *path, struct cvm_ovmf_info *info);
 
+/* {"error": NAME} for a negative code, with "fw_error" when not 0. */
+struct json_object *facts_error_object(int code, uint32_t fw_error);
+
+/* The libvirt fact (libvirt.c): its JSON for result `r`, and the replay. */
+struct json_object *facts_libvirt_json(int r,
+				       const struct cvm_host_libvirt *lv);
+int facts_libvirt(void *ctx, const char *uri, struct cvm_host_libvirt *out);
+
 #endif

@@ -43,6 +43,7 @@ static const struct {
 	{ELOOP, "ELOOP"},
 	{EFAULT, "EFAULT"},
 	{ENAMETOOLONG, "ENAMETOOLONG"},
+	{ECONNREFUSED, "ECONNREFUSED"},
 	{CVM_E_PARSE, "CVM_E_PARSE"},
 	{CVM_E_UNSUPPORTED, "CVM_E_UNSUPPORTED"},
 	{CVM_E_FIRMWARE, "CVM_E_FIRMWARE"},
@@ -473,6 +474,7 @@ static const struct cvm_host_ops facts_ops = {
 	.find_program = fx_find_program,
 	.run = fx_run,
 	.firmware = facts_firmware,
+	.libvirt = facts_libvirt,
 };
 
 struct cvm_host_source

@@ -88,6 +88,8 @@ int host_real_sev_status(void *ctx, struct cvm_sev_platform_status *st,
 			 uint32_t *fw_error);
 int host_real_snp_status(void *ctx, struct cvm_snp_platform_status *st,
 			 uint32_t *fw_error);
+/* The libvirt C API (libvirt.c). */
+int host_real_libvirt(void *ctx, const char *uri, struct cvm_host_libvirt *out);
 
 /* "6.1.0-28-amd64" -> 6, 1; false when unparsable. */
 bool host_parse_kernel(const char *release, unsigned *major, unsigned *minor);

@@ -267,6 +267,7 @@ static const struct cvm_host_ops real_ops = {
 	.find_program = real_find_program,
 	.run = real_run,
 	.firmware = real_firmware,
+	.libvirt = host_real_libvirt,
 };
 
 struct cvm_host_source

@@ -39,8 +39,8 @@ put(struct cvm_host_facts *f, const char *cat, const char *key,
 	json_object_object_add(o, key, val);
 }
 
-static struct json_object *
-errobj(int code, uint32_t fw_error)
+struct json_object *
+facts_error_object(int code, uint32_t fw_error)
 {
 	struct json_object *o = json_object_new_object();
 	char buf[32];
@@ -58,7 +58,8 @@ errobj(int code, uint32_t fw_error)
 static struct json_object *
 strval(int r, const struct cvm_buf *b)
 {
-	return r < 0 ? errobj(r, 0) : json_object_new_string(cvm_buf_str(b));
+	return r < 0 ? facts_error_object(r, 0)
+		     : json_object_new_string(cvm_buf_str(b));
 }
 
 #define REC(ctx) ((struct cvm_host_recorder *)(ctx))
@@ -73,7 +74,7 @@ rec_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
 	struct json_object *a;
 
 	if (r < 0) {
-		put(REC(ctx)->into, "cpuid", key, errobj(r, 0));
+		put(REC(ctx)->into, "cpuid", key, facts_error_object(r, 0));
 		return r;
 	}
 	a = json_object_new_array();
@@ -90,7 +91,7 @@ rec_rdmsr(void *ctx, unsigned cpu, uint32_t msr, uint64_t *val)
 	int r = INNER(ctx, rdmsr, cpu, msr, val);
 
 	put(REC(ctx)->into, "msr", key,
-	    r < 0 ? errobj(r, 0) : hexval(*val, 16));
+	    r < 0 ? facts_error_object(r, 0) : hexval(*val, 16));
 	return r;
 }
 
@@ -112,7 +113,7 @@ rec_list_dir(void *ctx, const char *path, struct cvm_buf *out)
 	char *save = NULL;
 
 	if (r < 0) {
-		put(REC(ctx)->into, "dirs", path, errobj(r, 0));
+		put(REC(ctx)->into, "dirs", path, facts_error_object(r, 0));
 		return r;
 	}
 	a = json_object_new_array();
@@ -139,7 +140,7 @@ rec_open_access(void *ctx, const char *path, int flags)
 		json_object_object_add(acc, path, dev);
 	}
 	json_object_object_add(dev, facts_access_mode(flags),
-			       r < 0 ? errobj(r, 0)
+			       r < 0 ? facts_error_object(r, 0)
 				     : json_object_new_string("ok"));
 	return r;
 }
@@ -162,7 +163,7 @@ rec_sev_status(void *ctx, struct cvm_sev_platform_status *st,
 
 	if (r < 0) {
 		put(REC(ctx)->into, NULL, "sev_platform_status",
-		    errobj(r, *fw_error));
+		    facts_error_object(r, *fw_error));
 		return r;
 	}
 	o = json_object_new_object();
@@ -188,7 +189,7 @@ rec_snp_status(void *ctx, struct cvm_snp_platform_status *st,
 
 	if (r < 0) {
 		put(REC(ctx)->into, NULL, "snp_platform_status",
-		    errobj(r, *fw_error));
+		    facts_error_object(r, *fw_error));
 		return r;
 	}
 	o = json_object_new_object();
@@ -216,7 +217,7 @@ rec_kvm_api_version(void *ctx, int *version)
 	int r = INNER(ctx, kvm_api_version, version);
 
 	put(REC(ctx)->into, NULL, "kvm_api_version",
-	    r < 0 ? errobj(r, 0) : json_object_new_int(*version));
+	    r < 0 ? facts_error_object(r, 0) : json_object_new_int(*version));
 	return r;
 }
 
@@ -234,7 +235,7 @@ rec_memlock(void *ctx, uint64_t *soft, uint64_t *hard)
 	struct json_object *o;
 
 	if (r < 0) {
-		put(REC(ctx)->into, NULL, "memlock", errobj(r, 0));
+		put(REC(ctx)->into, NULL, "memlock", facts_error_object(r, 0));
 		return r;
 	}
 	o = json_object_new_object();
@@ -252,7 +253,7 @@ rec_uname(void *ctx, struct cvm_buf *out)
 	const char *s = cvm_buf_str(out), *nl = strchr(s, '\n');
 
 	if (r < 0) {
-		put(REC(ctx)->into, NULL, "uname", errobj(r, 0));
+		put(REC(ctx)->into, NULL, "uname", facts_error_object(r, 0));
 		return r;
 	}
 	o = json_object_new_object();
@@ -271,7 +272,7 @@ rec_euid(void *ctx, unsigned *uid)
 	int r = INNER(ctx, euid, uid);
 
 	put(REC(ctx)->into, NULL, "euid",
-	    r < 0 ? errobj(r, 0) : json_object_new_int64(*uid));
+	    r < 0 ? facts_error_object(r, 0) : json_object_new_int64(*uid));
 	return r;
 }
 
@@ -293,7 +294,7 @@ rec_run(void *ctx, const char *const *argv, int timeout_ms,
 	struct json_object *o;
 
 	if (r < 0) {
-		put(REC(ctx)->into, "commands", key, errobj(r, 0));
+		put(REC(ctx)->into, "commands", key, facts_error_object(r, 0));
 		return r;
 	}
 	o = json_object_new_object();
@@ -342,7 +343,7 @@ rec_firmware(void *ctx, const char *path, struct cvm_ovmf_info *info)
 	struct json_object *o;
 
 	if (r < 0) {
-		put(REC(ctx)->into, "firmware", path, errobj(r, 0));
+		put(REC(ctx)->into, "firmware", path, facts_error_object(r, 0));
 		return r;
 	}
 	o = json_object_new_object();
@@ -353,6 +354,15 @@ rec_firmware(void *ctx, const char *path, struct cvm_ovmf_info *info)
 			o, fw_bools[i],
 			json_object_new_boolean(*fw_bool(info, i)));
 	put(REC(ctx)->into, "firmware", path, o);
+	return r;
+}
+
+static int
+rec_libvirt(void *ctx, const char *uri, struct cvm_host_libvirt *out)
+{
+	int r = INNER(ctx, libvirt, uri, out);
+
+	put(REC(ctx)->into, "libvirt", uri, facts_libvirt_json(r, out));
 	return r;
 }
 
@@ -464,6 +474,7 @@ static const struct cvm_host_ops rec_ops = {
 	.find_program = rec_find_program,
 	.run = rec_run,
 	.firmware = rec_firmware,
+	.libvirt = rec_libvirt,
 };
 
 struct cvm_host_source

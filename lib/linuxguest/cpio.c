@@ -28,6 +28,7 @@ cvm_cpio_init(struct cvm_cpio *c, int fd)
 	c->offset = 0;
 	c->next_ino = 1;
 	c->error = 0;
+	c->keep_owners = false;
 }
 
 static void
@@ -59,24 +60,30 @@ pad4(struct cvm_cpio *c)
 		put(c, zero, 4 - c->offset % 4);
 }
 
+/* `own`: the host file an entry copies (its uid/gid with keep_owners),
+ * or NULL for entries cvm makes (owned by 0:0) */
 static int
 header(struct cvm_cpio *c, const char *name, mode_t mode, uint32_t nlink,
-       uint64_t size, unsigned rmaj, unsigned rmin, struct cvm_err *err)
+       uint64_t size, unsigned rmaj, unsigned rmin, const struct stat *own,
+       struct cvm_err *err)
 {
 	char hdr[CPIO_HDR + 1];
 	size_t nlen = strlen(name) + 1;
+	bool keep = own && c->keep_owners;
 
 	if (!*name || name[0] == '/' || nlen > 4096)
-		return cvm_err_set(err, -EINVAL, "bad initramfs entry name '%s'",
-				   name);
+		return cvm_err_set(err, -EINVAL,
+				   "bad initramfs entry name '%s'", name);
 	if (size > 0xffffffffu)
-		return cvm_err_set(err, -EFBIG,
-				   "'%s' is too large for a cpio archive (4 GiB)",
-				   name);
+		return cvm_err_set(
+			err, -EFBIG,
+			"'%s' is too large for a cpio archive (4 GiB)", name);
 	snprintf(hdr, sizeof(hdr),
 		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 c->next_ino++, (unsigned)mode, 0u, 0u, nlink, 0u,
-		 (unsigned)size, 0u, 0u, rmaj, rmin, (unsigned)nlen, 0u);
+		 c->next_ino++, (unsigned)mode,
+		 keep ? (unsigned)own->st_uid : 0u,
+		 keep ? (unsigned)own->st_gid : 0u, nlink, 0u, (unsigned)size,
+		 0u, 0u, rmaj, rmin, (unsigned)nlen, 0u);
 	put(c, hdr, CPIO_HDR);
 	put(c, name, nlen);
 	pad4(c);
@@ -90,14 +97,15 @@ int
 cvm_cpio_add_dir(struct cvm_cpio *c, const char *name, mode_t mode,
 		 struct cvm_err *err)
 {
-	return header(c, name, S_IFDIR | (mode & 07777), 2, 0, 0, 0, err);
+	return header(c, name, S_IFDIR | (mode & 07777), 2, 0, 0, 0, NULL, err);
 }
 
-int
-cvm_cpio_add_file(struct cvm_cpio *c, const char *name, mode_t mode,
-		  const void *data, size_t len, struct cvm_err *err)
+static int
+file_entry(struct cvm_cpio *c, const char *name, mode_t mode, const void *data,
+	   size_t len, const struct stat *own, struct cvm_err *err)
 {
-	int r = header(c, name, S_IFREG | (mode & 07777), 1, len, 0, 0, err);
+	int r = header(c, name, S_IFREG | (mode & 07777), 1, len, 0, 0, own,
+		       err);
 
 	if (r < 0)
 		return r;
@@ -110,11 +118,18 @@ cvm_cpio_add_file(struct cvm_cpio *c, const char *name, mode_t mode,
 }
 
 int
-cvm_cpio_add_symlink(struct cvm_cpio *c, const char *name, const char *target,
-		     struct cvm_err *err)
+cvm_cpio_add_file(struct cvm_cpio *c, const char *name, mode_t mode,
+		  const void *data, size_t len, struct cvm_err *err)
+{
+	return file_entry(c, name, mode, data, len, NULL, err);
+}
+
+static int
+link_entry(struct cvm_cpio *c, const char *name, const char *target,
+	   const struct stat *own, struct cvm_err *err)
 {
 	size_t len = strlen(target);
-	int r = header(c, name, S_IFLNK | 0777, 1, len, 0, 0, err);
+	int r = header(c, name, S_IFLNK | 0777, 1, len, 0, 0, own, err);
 
 	if (r < 0)
 		return r;
@@ -125,13 +140,20 @@ cvm_cpio_add_symlink(struct cvm_cpio *c, const char *name, const char *target,
 }
 
 int
+cvm_cpio_add_symlink(struct cvm_cpio *c, const char *name, const char *target,
+		     struct cvm_err *err)
+{
+	return link_entry(c, name, target, NULL, err);
+}
+
+int
 cvm_cpio_add_node(struct cvm_cpio *c, const char *name, mode_t mode,
 		  unsigned major, unsigned minor, struct cvm_err *err)
 {
 	if (!S_ISCHR(mode) && !S_ISBLK(mode))
 		return cvm_err_set(err, -EINVAL, "'%s' is not a device node",
 				   name);
-	return header(c, name, mode, 1, 0, major, minor, err);
+	return header(c, name, mode, 1, 0, major, minor, NULL, err);
 }
 
 int
@@ -148,7 +170,7 @@ cvm_cpio_add_path(struct cvm_cpio *c, const char *name, const char *host_path,
 	r = cvm_file_map(host_path, &m, err);
 	if (r < 0)
 		return r;
-	return cvm_cpio_add_file(c, name, st.st_mode, m.data, m.len, err);
+	return file_entry(c, name, st.st_mode, m.data, m.len, &st, err);
 }
 
 static int add_entry(struct cvm_cpio *c, const char *name, int dirfd,
@@ -206,16 +228,18 @@ add_entry(struct cvm_cpio *c, const char *name, int dirfd, const char *leaf,
 			return cvm_err_set(err, -errno, "cannot read link '%s'",
 					   name);
 		target[n] = '\0';
-		return cvm_cpio_add_symlink(c, name, target, err);
+		return link_entry(c, name, target, &st, err);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		r = cvm_cpio_add_dir(c, name, st.st_mode, err);
+		r = header(c, name, S_IFDIR | (st.st_mode & 07777), 2, 0, 0, 0,
+			   &st, err);
 		if (r < 0)
 			return r;
-		fd = openat(dirfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
+		fd = openat(dirfd, leaf,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return cvm_err_set(err, -errno, "cannot open '%s'", name);
+			return cvm_err_set(err, -errno, "cannot open '%s'",
+					   name);
 		return add_dir_contents(c, name, fd, err);
 	}
 	if (!S_ISREG(st.st_mode))
@@ -233,9 +257,9 @@ add_entry(struct cvm_cpio *c, const char *name, int dirfd, const char *leaf,
 		while ((n = read(cfd, chunk, sizeof(chunk))) > 0)
 			cvm_buf_add(&b, chunk, (size_t)n);
 		if (n < 0)
-			return cvm_err_set(err, -errno, "cannot read '%s'", name);
-		return cvm_cpio_add_file(c, name, st.st_mode, b.data, b.len,
-					 err);
+			return cvm_err_set(err, -errno, "cannot read '%s'",
+					   name);
+		return file_entry(c, name, st.st_mode, b.data, b.len, &st, err);
 	}
 }
 
@@ -246,8 +270,9 @@ cvm_cpio_add_tree(struct cvm_cpio *c, const char *prefix, const char *host_dir,
 	int fd = open(host_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return cvm_err_set(err, -errno, "cannot open directory '%s': %s",
-				   host_dir, strerror(errno));
+		return cvm_err_set(err, -errno,
+				   "cannot open directory '%s': %s", host_dir,
+				   strerror(errno));
 	return add_dir_contents(c, prefix, fd, err);
 }
 
@@ -255,7 +280,7 @@ int
 cvm_cpio_finish(struct cvm_cpio *c, struct cvm_err *err)
 {
 	static const char zero[512];
-	int r = header(c, "TRAILER!!!", 0, 1, 0, 0, 0, err);
+	int r = header(c, "TRAILER!!!", 0, 1, 0, 0, 0, NULL, err);
 
 	if (r < 0)
 		return r;

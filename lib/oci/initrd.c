@@ -4,11 +4,13 @@
  * its spec at /.cvm/spec (oci-proto.h), the container's rootfs below
  * /ctr and the bind-mounted files and folders copied to their
  * destinations (later entries replace earlier ones when the kernel
- * unpacks, so a bind over an image file wins).  The cpio writer gives
- * every entry owner 0, mtime 0 and inode numbers in order, and trees are
- * walked sorted, so the archive is a function of its inputs: with SNP
- * and measured direct boot its hash, and so the launch digest, commits
- * to the rootfs, the process and the agent.
+ * unpacks, so a bind over an image file wins).  The image's files and
+ * the bind copies keep their owners (uid/gid as on the host, as runc
+ * shows them); cvm's own entries are owned by 0.  The cpio writer gives
+ * every entry mtime 0 and inode numbers in order, and trees are walked
+ * sorted, so the archive is a function of its inputs: with SNP and
+ * measured direct boot its hash, and so the launch digest, commits to
+ * the rootfs (contents, modes and owners), the process and the agent.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,6 +179,7 @@ cvm_oci_initrd_write(const struct cvm_oci_spec *s, int fd, struct cvm_err *err)
 
 	cvm_oci_spec_encode(s, &spec);
 	cvm_cpio_init(&c, fd);
+	c.keep_owners = true; /* the image's files keep their owners */
 	if ((r = write_base(&c, &spec, err)) < 0)
 		return r;
 	if (stat(s->root_path, &st) < 0)

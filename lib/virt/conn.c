@@ -53,7 +53,10 @@ cvm_virt_open(const char *uri, struct cvm_virt_conn **out, struct cvm_err *err)
 {
 	struct cvm_virt_conn *c;
 	char *canon;
+	int r = virt_dl_load(err);
 
+	if (r < 0)
+		return r;
 	pthread_once(&virt_once, virt_init_once);
 	if (virt_init_rc < 0)
 		return virt_fail(err, "initialise libvirt");

@@ -110,4 +110,7 @@ struct virt_domxml_facts {
 int virt_domxml_facts(const char *xml, struct virt_domxml_facts *out,
 		      struct cvm_err *err);
 
+/* libvirt's functions, through the table loaded on first use */
+#include "virt-dl.h"
+
 #endif

@@ -21,7 +21,8 @@
 #include "cvm/vm.h"
 #include "vm-priv.h"
 
-#define MIB (1ull << 20)
+#define MIB	      (1ull << 20)
+#define SEV_POLICY_ES (1ull << 2) /* SEV policy bit 2: SEV-ES */
 
 /* Default guest RAM by guest kind (MiB). */
 static const uint64_t default_mib[] = {1024, 512, 128};
@@ -234,6 +235,43 @@ pick_protection(const struct cvm_vm_create_opts *o, struct cvm_vm_plan *p,
 	return pick_boot(o, want, c, err);
 }
 
+/*
+ * SEV and SEV-ES share one policy format, and bit 2 (ES) decides which
+ * one a guest is (SEV API spec, "Guest Policy"; launch-and-host.md §2):
+ * the seed's `policy=0x07` launched SEV-ES.  cvm launches the level that
+ * was asked for or none, so a policy of the other level is refused with
+ * both ways out.
+ */
+static int
+es_mismatch(const struct cvm_vm_create_opts *o, struct cvm_vm_plan *p,
+	    struct cvm_err *err)
+{
+	uint64_t v = p->cfg.policy;
+
+	if (p->cfg.protection == CVM_PROT_SEV) {
+		p->policy_level = CVM_PROT_SEV_ES;
+		return cvm_err_set(
+			err, -CVM_E_USAGE,
+			"--protection sev with --policy %s: that policy has "
+			"the ES bit (bit 2), which makes the guest SEV-ES, "
+			"not SEV (virt-install's policy=0x07 launched SEV-ES "
+			"too); name the level you mean: --protection sev-es "
+			"--policy %s, or --protection sev --policy 0x%llx "
+			"for plain SEV",
+			o->policy, o->policy,
+			(unsigned long long)(v & ~SEV_POLICY_ES));
+	}
+	p->policy_level = CVM_PROT_SEV;
+	return cvm_err_set(err, -CVM_E_USAGE,
+			   "--protection sev-es with --policy %s: SEV-ES needs "
+			   "the ES bit (bit 2) in the policy, and without it the "
+			   "guest is plain SEV; name the level you mean: "
+			   "--protection sev-es --policy 0x%llx, or "
+			   "--protection sev --policy %s",
+			   o->policy, (unsigned long long)(v | SEV_POLICY_ES),
+			   o->policy);
+}
+
 static int
 pick_policy(const struct cvm_vm_create_opts *o, struct cvm_vm_plan *p,
 	    struct cvm_err *err)
@@ -259,6 +297,10 @@ pick_policy(const struct cvm_vm_create_opts *o, struct cvm_vm_plan *p,
 		      : cvm_policy_make(&po, &c->policy, err);
 	if (r < 0)
 		return cvm_err_prefix(err, "--policy");
+	if (o->policy && kind == CVM_POLICY_SEV &&
+	    ((c->policy & SEV_POLICY_ES) != 0) !=
+		    (c->protection == CVM_PROT_SEV_ES))
+		return es_mismatch(o, p, err);
 	cvm_host_policy_host(p->host, &ph);
 	cvm_policy_explain(kind, c->policy, &ph, &p->policy);
 	for (size_t i = 0; i < p->policy.nnotes; i++)

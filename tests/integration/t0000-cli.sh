@@ -20,6 +20,9 @@ test_expect_code 2 'prefixes are not expanded' '"$CVM" vers'
 test_expect_success 'version prints the version' '
 	"$CVM" version >out && grep -q "^cvm [0-9]" out
 '
+test_expect_success 'cvm --version is cvm version' '
+	"$CVM" --version >out && "$CVM" version >want && cmp out want
+'
 test_expect_success 'version --json is JSON with the cvm version' '
 	"$CVM" version --json >out && grep -q "\"cvm\": \"[0-9]" out
 '

@@ -11,7 +11,7 @@
 virt_enter_namespace "$@"
 . "$(dirname "$0")/lib.sh"
 
-virt_daemon_start || skip_all "$VIRT_WHY"
+virt_daemon_start_or_skip
 virt_pick_guest hang || skip_all "no guest to boot (build the unikernel or install linux-image-amd64 and busybox-static)"
 R=$VIRT_URI_TCP
 DEAD=qemu+tcp://127.0.0.1:1/system

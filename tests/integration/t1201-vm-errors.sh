@@ -58,10 +58,13 @@ test_expect_success 'odd policies' '
 		"$CVM" vm create v1 $CI --protection none --policy 0x3 &&
 	export CVM_HOST_FACTS=$FACTS/genoa-snp-ready.json &&
 	refused 2 "--policy: " "$CVM" vm create v1 $CI --protection sev --policy banana &&
-	refused 2 "policy 0x7 has the ES bit (bit 2): that is an SEV-ES policy" \
+	refused 2 "that policy has the ES bit (bit 2), which makes the guest SEV-ES" \
 		"$CVM" vm create v1 $CI --protection sev --policy 0x7 &&
+	contains err "(as SEV-ES: cvm vm create v1 --cloud-image $TMP/cloud.img --protection sev-es --policy 0x7)" &&
+	contains err "or --protection sev --policy 0x3 for plain SEV" &&
 	refused 2 "SEV-ES needs the ES bit (bit 2) in the policy" \
 		"$CVM" vm create v1 $CI --protection sev-es --policy 0x3 &&
+	contains err "(as SEV: cvm vm create v1 --cloud-image $TMP/cloud.img --protection sev --policy 0x3)" &&
 	refused 2 "bit 17 is reserved and must be 1" \
 		"$CVM" vm create v1 $CI --protection sev-snp --policy 0x10000 &&
 	refused 2 "--policy" \

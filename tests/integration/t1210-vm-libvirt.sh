@@ -14,7 +14,7 @@ virt_enter_namespace "$@"
 [ -f "$CVM_BUILD/guest/cvm-unikernel.efi" ] ||
 	skip_all "the unikernel is not built (-Dguest=false)"
 [ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] || skip_all "no OVMF (Debian's ovmf)"
-virt_daemon_start || skip_all "$VIRT_WHY"
+virt_daemon_start_or_skip
 U=$VIRT_URI_LOCAL
 T=$VIRT_URI_TCP
 NVRAM=/var/lib/libvirt/qemu/nvram/lv_VARS.fd

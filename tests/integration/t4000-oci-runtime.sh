@@ -86,12 +86,16 @@ test_expect_code 143 'a signal to run reaches the process in the VM (128+15)' '
 
 JQ='.process.user = {uid: 1000, gid: 1000} | .process.cwd = "/tmp" |
 	.process.env += ["FOO=bar baz"] | .root.readonly = true' \
-	oci_bundle "$TMP/b3" '["sh", "-c", "id -u; id -g; pwd; echo $FOO; hostname; touch /x || echo ro-root"]'
-test_expect_success 'user, cwd, env, hostname, read-only root' '
+	oci_bundle "$TMP/b3" '["sh", "-c", "id -u; id -g; pwd; echo $FOO; hostname; touch /x || echo ro-root; stat -c %u:%g /home/u/notes; cat /home/u/notes"]'
+# a file of the image that only its owner (uid 1000) may read
+mkdir -p "$TMP/b3/rootfs/home/u" && echo private-notes >"$TMP/b3/rootfs/home/u/notes" &&
+	chmod 0600 "$TMP/b3/rootfs/home/u/notes" && chown -R 1000:1002 "$TMP/b3/rootfs/home/u"
+test_expect_success 'user, cwd, env, hostname, read-only root, file owners' '
 	O run --bundle b3 r3 >out 2>err &&
 	test "$(sed -n 1p out)" = 1000 && test "$(sed -n 2p out)" = 1000 &&
 	test "$(sed -n 3p out)" = /tmp && test "$(sed -n 4p out)" = "bar baz" &&
-	test "$(sed -n 5p out)" = cvm-test && contains out ro-root
+	test "$(sed -n 5p out)" = cvm-test && contains out ro-root &&
+	test "$(sed -n 7p out)" = 1000:1002 && test "$(sed -n 8p out)" = private-notes
 '
 
 cat >"$TMP/hook.sh" <<'HOOK'

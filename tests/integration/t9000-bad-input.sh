@@ -302,6 +302,19 @@ for verb in start state delete; do
 	bad 1 $verb nosuch
 done
 bad 1 kill nosuch KILL
+bad 2 kill nosuch BOGUS
+# a state root or log that is not a folder or file: an error, never a
+# hang (a FIFO nobody reads) or an empty listing
+for r in "$IN/fifo" "$IN/empty" "$IN/loop"; do
+	bad 1 --root "$r" list
+	bad 1 --root "$r" state c1
+done
+bad 1 --log "$IN/fifo" state nosuch
+bad 2 --root
+bad 2 --log-format xml list
+bad 2 --log-format "$NL" list
+bad 2 list --format xml
+bad 2 ps --format xml c1
 unset BIN
 
 test_expect_success "at least 150 bad inputs were tried ($n)" "test $n -ge 150"

@@ -2,8 +2,9 @@
 /*
  * lib/eval: the output folder (plan.json, runs.jsonl appended and
  * reloaded, a torn last line cut off, another evaluation refused), the
- * Linux guest's initramfs, and the VM of a cell (PVH for protection
- * none, OVMF + SEV for the protected levels).
+ * Linux guest's initramfs, the VM of a cell (PVH for protection
+ * none, OVMF + SEV for the protected levels), and the verdict on a run
+ * (the guest's own word on its protection must be the cell's level).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -220,6 +221,68 @@ test_vm_of_cells(void **state)
 	free(vars);
 }
 
+/* A finished run whose console said `text` (QEMU exited as after the
+ * guest's `exit 0` through isa-debug-exit). */
+static int
+verdict_of(const char *text, enum cvm_protection level, struct cvm_err *err)
+{
+	struct cvm_eval_cell cell = {.guest = CVM_EVAL_UNIKERNEL,
+				     .level = level,
+				     .workload = "hello",
+				     .cls = '-'};
+	struct cvm_guest_run r;
+	struct cvm_guestio *p = cvm_guestio_new(NULL, NULL);
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	cvm_guestio_feed(p, text, strlen(text), 1);
+	cvm_guestio_finish(p, 2);
+	r.rec = *cvm_guestio_record(p);
+	r.qemu_status = 1;
+	cvm_err_clear(err);
+	ret = eval_run_verdict(&cell, &r, err);
+	cvm_guestio_free(p);
+	return ret;
+}
+
+static void
+test_run_verdict_protection(void **state)
+{
+	static const char ok_none[] =
+		"CVM1 info protection none\nCVM1 boot workload_start 5\n"
+		"CVM1 result hello - ok 1 bool na\nCVM1 exit 0\n";
+	static const char ok_snp[] =
+		"CVM1 info protection sev-snp\nCVM1 boot workload_start 5\n"
+		"CVM1 exit 0\n";
+	static const char silent[] = "CVM1 boot workload_start 5\n"
+				     "CVM1 exit 0\n";
+	struct cvm_err err = CVM_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(verdict_of(ok_none, CVM_PROT_NONE, &err), 0);
+	assert_int_equal(verdict_of(ok_snp, CVM_PROT_SEV_SNP, &err), 0);
+	/* an unprotected guest never counts for a protected cell */
+	assert_int_equal(verdict_of(ok_none, CVM_PROT_SEV, &err),
+			 -CVM_E_INVALID);
+	assert_non_null(strstr(err.msg, "reports protection 'none'"));
+	assert_non_null(strstr(err.msg, "launched as 'sev'"));
+	/* nor the other way round, nor a lower level */
+	assert_int_equal(verdict_of(ok_snp, CVM_PROT_NONE, &err),
+			 -CVM_E_INVALID);
+	assert_int_equal(verdict_of(ok_snp, CVM_PROT_SEV_ES, &err),
+			 -CVM_E_INVALID);
+	/* silence about protection: fine unprotected, never protected */
+	assert_int_equal(verdict_of(silent, CVM_PROT_NONE, &err), 0);
+	assert_int_equal(verdict_of(silent, CVM_PROT_SEV_SNP, &err),
+			 -CVM_E_INVALID);
+	assert_non_null(strstr(err.msg, "did not report its protection"));
+	/* and a run that never started its workload does not count */
+	assert_int_equal(verdict_of("CVM1 info protection none\nCVM1 exit 0\n",
+				    CVM_PROT_NONE, &err),
+			 -CVM_E_PARSE);
+	assert_non_null(strstr(err.msg, "never reported workload_start"));
+}
+
 int
 main(void)
 {
@@ -228,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_store_refuses_other_eval),
 		cmocka_unit_test(test_linux_initrd),
 		cmocka_unit_test(test_vm_of_cells),
+		cmocka_unit_test(test_run_verdict_protection),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

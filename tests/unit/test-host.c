@@ -505,19 +505,41 @@ no_snp_firmware(struct json_object *o)
 static void
 libvirt_down(struct json_object *o)
 {
-	struct json_object *c =
-		member(o, "commands|/usr/bin/virsh -c qemu:///system "
-			  "domcapabilities");
+	struct json_object *e = err("ECONNREFUSED");
 
-	json_object_object_add(c, "status", json_object_new_int(1));
-	json_object_object_add(c, "stdout", json_object_new_string(""));
 	json_object_object_add(
-		c, "stderr",
-		json_object_new_string("error: failed to connect to the "
-				       "hypervisor\nerror: Failed to connect "
-				       "socket to '/var/run/libvirt/"
-				       "virtqemud-sock': No such file or "
-				       "directory\n"));
+		e, "why",
+		json_object_new_string("Failed to connect socket to "
+				       "'/var/run/libvirt/libvirt-sock': No "
+				       "such file or directory"));
+	set(o, "libvirt", "qemu:///system", e);
+}
+
+/* the daemon answers, but its C-bit disagrees with CPUID's */
+static void
+libvirt_other_cbit(struct json_object *o)
+{
+	set(o, "libvirt|qemu:///system|node_sev", "cbitpos",
+	    json_object_new_int(47));
+}
+
+/* the daemon answers; its QEMU has no SEV (domain capabilities) */
+static void
+libvirt_no_sev(struct json_object *o)
+{
+	struct json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "supported", json_object_new_boolean(0));
+	json_object_object_add(c, "why",
+			       json_object_new_string("<sev supported='no'/>"));
+	set(o, "libvirt|qemu:///system", "domcaps_sev", c);
+}
+
+/* a malformed libvirt answer is refused, not read as "no SEV" */
+static void
+libvirt_malformed(struct json_object *o)
+{
+	set(o, "libvirt|qemu:///system", "version", json_object_new_int(9));
 }
 
 static void
@@ -534,9 +556,41 @@ test_tools(void **state)
 	r = check_mutated(libvirt_down, NULL);
 	assert_int_equal(cvm_host_report_find(r, "libvirt.sev")->status,
 			 CVM_CHECK_SKIP);
-	assert_string_equal(cvm_host_report_find(r, "libvirt.sev")->message,
-			    "libvirtd is not running");
+	assert_non_null(strstr(cvm_host_report_find(r, "libvirt.sev")->message,
+			       "libvirtd is not running"));
 	assert_int_equal(r->max, CVM_PROT_SEV_SNP); /* libvirt is optional */
+	cvm_host_report_free(r);
+
+	r = check_file(GENOA, NULL);
+	assert_int_equal(cvm_host_report_find(r, "libvirt.sev")->status,
+			 CVM_CHECK_OK);
+	assert_non_null(strstr(cvm_host_report_find(r, "libvirt.sev")->message,
+			       "C-bit 51"));
+	assert_int_equal(cvm_host_report_find(r, "libvirt.domcaps")->status,
+			 CVM_CHECK_OK);
+	cvm_host_report_free(r);
+
+	r = check_mutated(libvirt_other_cbit, NULL);
+	assert_int_equal(cvm_host_report_find(r, "libvirt.sev")->status,
+			 CVM_CHECK_WARN);
+	assert_non_null(strstr(cvm_host_report_find(r, "libvirt.sev")->message,
+			       "C-bit 47, CPUID 0x8000001F says 51"));
+	assert_int_equal(r->max, CVM_PROT_SEV_SNP);
+	cvm_host_report_free(r);
+
+	r = check_mutated(libvirt_no_sev, NULL);
+	assert_int_equal(cvm_host_report_find(r, "libvirt.sev")->status,
+			 CVM_CHECK_OK);
+	assert_int_equal(cvm_host_report_find(r, "libvirt.domcaps")->status,
+			 CVM_CHECK_WARN);
+	assert_non_null(strstr(
+		cvm_host_report_find(r, "libvirt.domcaps")->message,
+		"would refuse <launchSecurity type='sev'>"));
+	cvm_host_report_free(r);
+
+	r = check_mutated(libvirt_malformed, NULL);
+	assert_int_equal(cvm_host_report_find(r, "libvirt.sev")->status,
+			 CVM_CHECK_WARN);
 	cvm_host_report_free(r);
 
 	r = check_file(GENOA, &fast);

@@ -101,32 +101,48 @@ write_to(const struct cvm_oci_spec *s, const char *name, struct cvm_buf *out)
 	assert_int_equal(cvm_file_read(p, out, 0, NULL), 0);
 }
 
-/* Find entry `name` in a newc archive; its data and mode. */
+/* A header field of a newc entry (newc: 8 hex digits at `at`). */
+static unsigned long
+hex8(const char *hdr, size_t at)
+{
+	char f[9] = {0};
+
+	memcpy(f, hdr + at, 8);
+	return strtoul(f, NULL, 16);
+}
+
+/* The header of entry `name` in a newc archive, and its data. */
 static const char *
-entry(const struct cvm_buf *a, const char *name, size_t *size, unsigned *mode)
+find(const struct cvm_buf *a, const char *name, const char **data)
 {
 	size_t off = 0;
 
 	while (off + 110 <= a->len) {
 		const char *p = a->data + off;
-		char f[9] = {0};
-		size_t nsize, data;
+		size_t d = (off + 110 + hex8(p, 94) + 3) & ~(size_t)3;
 
 		assert_memory_equal(p, "070701", 6);
-		memcpy(f, p + 14, 8);
-		*mode = (unsigned)strtoul(f, NULL, 16);
-		memcpy(f, p + 54, 8);
-		*size = strtoul(f, NULL, 16);
-		memcpy(f, p + 94, 8);
-		nsize = strtoul(f, NULL, 16);
-		data = (off + 110 + nsize + 3) & ~(size_t)3;
+		*data = a->data + d;
 		if (!strcmp(p + 110, name))
-			return a->data + data;
+			return p;
 		if (!strcmp(p + 110, "TRAILER!!!"))
 			break;
-		off = (data + *size + 3) & ~(size_t)3;
+		off = (d + hex8(p, 54) + 3) & ~(size_t)3;
 	}
 	return NULL;
+}
+
+/* Find entry `name` in a newc archive; its data and mode. */
+static const char *
+entry(const struct cvm_buf *a, const char *name, size_t *size, unsigned *mode)
+{
+	const char *d, *h = find(a, name, &d);
+
+	if (!h)
+		return NULL;
+	*mode = (unsigned)hex8(h, 14);
+	*size = hex8(h, 54);
+	return d;
 }
 
 static void
@@ -235,6 +251,60 @@ test_reproducible(void **state)
 	cvm_oci_spec_free(s2);
 }
 
+/* newc fields: uid at 22, gid at 30, mtime at 46 */
+static void
+assert_owner(const struct cvm_buf *a, const char *name, unsigned long uid,
+	     unsigned long gid)
+{
+	const char *d, *h = find(a, name, &d);
+
+	if (!h)
+		fail_msg("no entry '%s'", name);
+	assert_int_equal(hex8(h, 22), uid);
+	assert_int_equal(hex8(h, 30), gid);
+	assert_int_equal(hex8(h, 46), 0);
+}
+
+static void
+chown_at(const char *name, uid_t uid, gid_t gid)
+{
+	cleanup_free char *p = cvm_xasprintf("%s/%s", dir, name);
+
+	assert_int_equal(lchown(p, uid, gid), 0);
+}
+
+/* The image's files keep their owners (a file, a symlink, a folder and
+ * a bind-mounted folder's file); cvm's own entries are 0:0. */
+static void
+test_owners(void **state)
+{
+	struct cvm_oci_spec *s = spec("[\"true\"]");
+	cleanup_buf struct cvm_buf a = CVM_BUF_INIT;
+
+	(void)state;
+	if (geteuid() != 0) {
+		cvm_oci_spec_free(s);
+		skip(); /* chown needs root */
+	}
+	chown_at("rootfs/bin/busybox", 1000, 1001);
+	chown_at("rootfs/bin/sh", 7, 8);
+	chown_at("rootfs/bin", 2, 3);
+	chown_at("data/file", 33, 34);
+	write_to(s, "o.cpio", &a);
+	assert_owner(&a, "ctr/bin/busybox", 1000, 1001);
+	assert_owner(&a, "ctr/bin/sh", 7, 8);
+	assert_owner(&a, "ctr/bin", 2, 3);
+	assert_owner(&a, "ctr/srv/data/file", 33, 34);
+	assert_owner(&a, "ctr/etc-hosts-in-image", 0, 0);
+	assert_owner(&a, "init", 0, 0);
+	assert_owner(&a, ".cvm/spec", 0, 0);
+	chown_at("rootfs/bin/busybox", 0, 0);
+	chown_at("rootfs/bin/sh", 0, 0);
+	chown_at("rootfs/bin", 0, 0);
+	chown_at("data/file", 0, 0);
+	cvm_oci_spec_free(s);
+}
+
 static void
 test_scrape_initrd(void **state)
 {
@@ -267,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_contents),
 		cmocka_unit_test(test_spec_records),
 		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_scrape_initrd),
 	};
 
