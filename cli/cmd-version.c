@@ -21,11 +21,11 @@ version_run(int argc, char **argv)
 
 		json_object_object_add(o, "cvm",
 				       json_object_new_string(CVM_VERSION));
+		json_object_object_add(o, "openssl",
+				       json_object_new_string(OpenSSL_version(
+					       OPENSSL_VERSION)));
 		json_object_object_add(
-			o, "openssl",
-			json_object_new_string(OpenSSL_version(OPENSSL_VERSION)));
-		json_object_object_add(o, "json-c",
-				       json_object_new_string(json_c_version()));
+			o, "json-c", json_object_new_string(json_c_version()));
 		out_json(o);
 		return 0;
 	}

@@ -8,6 +8,7 @@ extern const struct cvm_cmd cmd_attest, cmd_demo, cmd_eval, cmd_firmware,
 	cmd_host, cmd_measure, cmd_policy, cmd_run, cmd_vm;
 
 const struct cvm_cmd *const cvm_commands[] = {
-	&cmd_attest, &cmd_demo, &cmd_eval,  &cmd_firmware, &cmd_help, &cmd_host,
-	&cmd_measure, &cmd_policy, &cmd_run, &cmd_version,  &cmd_vm,  NULL,
+	&cmd_attest, &cmd_demo,	   &cmd_eval,	 &cmd_firmware,
+	&cmd_help,   &cmd_host,	   &cmd_measure, &cmd_policy,
+	&cmd_run,    &cmd_version, &cmd_vm,	 NULL,
 };

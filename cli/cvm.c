@@ -20,7 +20,8 @@ main(int argc, char **argv)
 	/* git: a failed write to stdout (full disk, closed pipe) is an error */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != EPIPE)
-			fprintf(stderr, "cvm: error: write to stdout failed: %s\n",
+			fprintf(stderr,
+				"cvm: error: write to stdout failed: %s\n",
 				strerror(errno));
 		return status ? status : 1;
 	}

@@ -19,7 +19,8 @@ cli_print_help(const char *prefix, const struct cvm_cmd *cmd)
 		printf("\ncommands:\n");
 		for (const struct cvm_cmd *const *c = cmd->sub; *c; c++)
 			printf("  %-12s %s\n", (*c)->name, (*c)->summary);
-		printf("\nRun '%s %s COMMAND --help' for a command's options.\n",
+		printf("\nRun '%s %s COMMAND --help' for a command's "
+		       "options.\n",
 		       prefix, cmd->name);
 	}
 }
@@ -40,7 +41,7 @@ wants_help(int argc, char **argv)
 
 void
 cli_list_commands(const char *prefix, const struct cvm_cmd *const *table,
-	      FILE *f)
+		  FILE *f)
 {
 	fprintf(f, "usage: %s COMMAND [ARGS]\n\ncommands:\n", prefix);
 	for (const struct cvm_cmd *const *c = table; *c; c++)
@@ -74,8 +75,8 @@ no_command(const char *prefix, const struct cvm_cmd *const *table)
 }
 
 int
-cli_dispatch(const char *prefix, const struct cvm_cmd *const *table,
-	     int argc, char **argv)
+cli_dispatch(const char *prefix, const struct cvm_cmd *const *table, int argc,
+	     char **argv)
 {
 	const struct cvm_cmd *cmd;
 	char sub_prefix[256];

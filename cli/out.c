@@ -88,9 +88,9 @@ const char *
 out_sgr(FILE *f, enum out_colour c)
 {
 	static const char *const sgr[] = {
-		[OUT_PLAIN] = "",	     [OUT_GREEN] = "\033[32m",
+		[OUT_PLAIN] = "",	   [OUT_GREEN] = "\033[32m",
 		[OUT_YELLOW] = "\033[33m", [OUT_RED] = "\033[31m",
-		[OUT_BOLD] = "\033[1m",    [OUT_DIM] = "\033[2m",
+		[OUT_BOLD] = "\033[1m",	   [OUT_DIM] = "\033[2m",
 	};
 
 	return out_color(f) ? sgr[c] : "";

@@ -24,7 +24,14 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when `f` is a terminal and NO_COLOR is unset. */
 bool out_color(FILE *f);
 
-enum out_colour { OUT_PLAIN, OUT_GREEN, OUT_YELLOW, OUT_RED, OUT_BOLD, OUT_DIM };
+enum out_colour {
+	OUT_PLAIN,
+	OUT_GREEN,
+	OUT_YELLOW,
+	OUT_RED,
+	OUT_BOLD,
+	OUT_DIM
+};
 /* The escape for `c` when colour is on for `f`, else "". */
 const char *out_sgr(FILE *f, enum out_colour c);
 const char *out_reset(FILE *f);

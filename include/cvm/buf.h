@@ -18,7 +18,10 @@ struct cvm_buf {
 	size_t cap;
 };
 
-#define CVM_BUF_INIT {NULL, 0, 0}
+#define CVM_BUF_INIT       \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Free the storage and reset to CVM_BUF_INIT. */
 void cvm_buf_release(struct cvm_buf *b);

@@ -47,24 +47,23 @@ cvm_closedirp(DIR **d)
 #define cleanup_closedir CVM_CLEANUP(cvm_closedirp)
 #define cleanup_buf	 CVM_CLEANUP(cvm_buf_release)
 
-#define steal_ptr(p)                                                           \
-	__extension__({                                                        \
-		__typeof__(p) p_ = (p);                                        \
-		(p) = NULL;                                                    \
-		p_;                                                            \
+#define steal_ptr(p)                    \
+	__extension__({                 \
+		__typeof__(p) p_ = (p); \
+		(p) = NULL;             \
+		p_;                     \
 	})
-#define steal_fd(fd)                                                           \
-	__extension__({                                                        \
-		int fd_ = (fd);                                                \
-		(fd) = -1;                                                     \
-		fd_;                                                           \
+#define steal_fd(fd)            \
+	__extension__({         \
+		int fd_ = (fd); \
+		(fd) = -1;      \
+		fd_;            \
 	})
 
 #define CVM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Invariant violations are bugs: abort with a message (git's BUG()). */
-#define CVM_BUG(msg)                                                           \
-	cvm_bug(__FILE__, __LINE__, msg)
+#define CVM_BUG(msg) cvm_bug(__FILE__, __LINE__, msg)
 _Noreturn void cvm_bug(const char *file, int line, const char *msg);
 
 #endif

@@ -15,15 +15,15 @@
 /* cvm's own error codes, beyond errno; always used negated (-CVM_E_*). */
 enum cvm_errcode {
 	CVM_E_BASE = 4096,
-	CVM_E_USAGE,	  /* bad command line: exit status 2 */
-	CVM_E_PARSE,	  /* malformed input data */
+	CVM_E_USAGE,	   /* bad command line: exit status 2 */
+	CVM_E_PARSE,	   /* malformed input data */
 	CVM_E_UNSUPPORTED, /* valid input that cvm or the host cannot handle */
-	CVM_E_INVALID,	  /* verification ran and the subject is invalid */
-	CVM_E_FIRMWARE,	  /* the SEV firmware returned an error status */
-	CVM_E_HOST,	  /* the host cannot do what was asked */
-	CVM_E_CHILD,	  /* a program cvm started failed */
-	CVM_E_TIMEOUT,	  /* something took longer than allowed */
-	CVM_E_STATE,	  /* an object is in the wrong state for the request */
+	CVM_E_INVALID,	   /* verification ran and the subject is invalid */
+	CVM_E_FIRMWARE,	   /* the SEV firmware returned an error status */
+	CVM_E_HOST,	   /* the host cannot do what was asked */
+	CVM_E_CHILD,	   /* a program cvm started failed */
+	CVM_E_TIMEOUT,	   /* something took longer than allowed */
+	CVM_E_STATE,	   /* an object is in the wrong state for the request */
 	CVM_E_MAX,
 };
 
@@ -34,7 +34,10 @@ struct cvm_err {
 	char msg[CVM_ERR_MSG_MAX];
 };
 
-#define CVM_ERR_INIT {0}
+#define CVM_ERR_INIT \
+	{            \
+		0    \
+	}
 
 /*
  * Set `err` to `code` (negative) and a formatted message; returns `code`

@@ -19,7 +19,10 @@ struct cvm_proc_result {
 	struct cvm_buf out; /* captured stdout */
 	struct cvm_buf err; /* captured stderr */
 };
-#define CVM_PROC_RESULT_INIT {0, 0, false, CVM_BUF_INIT, CVM_BUF_INIT}
+#define CVM_PROC_RESULT_INIT                            \
+	{                                               \
+		0, 0, false, CVM_BUF_INIT, CVM_BUF_INIT \
+	}
 
 void cvm_proc_result_release(struct cvm_proc_result *r);
 

@@ -28,7 +28,10 @@ struct cvm_map {
 	const uint8_t *data;
 	size_t len;
 };
-#define CVM_MAP_INIT {NULL, 0}
+#define CVM_MAP_INIT    \
+	{               \
+		NULL, 0 \
+	}
 /* Map `path`; an empty file yields data == NULL, len == 0. */
 int cvm_file_map(const char *path, struct cvm_map *m, struct cvm_err *err);
 void cvm_file_unmap(struct cvm_map *m);

@@ -44,17 +44,17 @@ enum cvm_boot {
 
 /* SEV parameters; meaningful when protection is SEV or above. */
 struct cvm_sev_params {
-	uint64_t policy;	    /* SEV: 32-bit policy; SNP: 64-bit */
-	unsigned cbitpos;	    /* from the host's CPUID 0x8000001F EBX[5:0] */
+	uint64_t policy;  /* SEV: 32-bit policy; SNP: 64-bit */
+	unsigned cbitpos; /* from the host's CPUID 0x8000001F EBX[5:0] */
 	unsigned reduced_phys_bits; /* 1, as AMD and QEMU advise */
 	bool kernel_hashes;	    /* measured direct boot (AmdSev OVMF) */
 	const char *dh_cert_file;   /* SEV/ES: base64 files from sevctl */
 	const char *session_file;
-	const char *id_block;	    /* SNP: base64, 96 bytes decoded */
-	const char *id_auth;	    /* SNP: base64, 4096 bytes decoded */
-	const char *host_data;	    /* SNP: base64, 32 bytes decoded */
-	bool author_key;	    /* SNP: id_auth carries an author key */
-	bool vcek_disabled;	    /* SNP: VLEK-signed reports (vcek='no') */
+	const char *id_block;  /* SNP: base64, 96 bytes decoded */
+	const char *id_auth;   /* SNP: base64, 4096 bytes decoded */
+	const char *host_data; /* SNP: base64, 32 bytes decoded */
+	bool author_key;       /* SNP: id_auth carries an author key */
+	bool vcek_disabled;    /* SNP: VLEK-signed reports (vcek='no') */
 };
 
 struct cvm_disk {

@@ -31,8 +31,8 @@ open_regular(const char *path, struct stat *st, struct cvm_err *err)
 	}
 	if (S_ISDIR(st->st_mode)) {
 		close(fd);
-		return cvm_err_set(err, -EISDIR, "'%s' is a directory, not a file",
-				   path);
+		return cvm_err_set(err, -EISDIR,
+				   "'%s' is a directory, not a file", path);
 	}
 	if (!S_ISREG(st->st_mode)) {
 		close(fd);
@@ -164,8 +164,9 @@ cvm_mkdir_p(const char *path, mode_t mode, struct cvm_err *err)
 			continue;
 		*s = '\0';
 		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return cvm_err_set(err, -errno, "cannot create '%s': %s",
-					   p, strerror(errno));
+			return cvm_err_set(err, -errno,
+					   "cannot create '%s': %s", p,
+					   strerror(errno));
 		*s = '/';
 	}
 	if (mkdir(p, mode) < 0 && errno != EEXIST)
@@ -194,7 +195,8 @@ cvm_which(const char *name)
 
 	if (strchr(name, '/'))
 		return cvm_is_executable(name) ? cvm_xstrdup(name) : NULL;
-	dirs = cvm_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	dirs = cvm_xstrdup(path && *path ? path
+					 : "/usr/local/bin:/usr/bin:/bin");
 	for (char *d = strtok_r(dirs, ":", &save); d;
 	     d = strtok_r(NULL, ":", &save)) {
 		char *cand = cvm_xasprintf("%s/%s", d, name);

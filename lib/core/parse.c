@@ -47,9 +47,9 @@ cvm_parse_size(const char *s, uint64_t *out)
 		const char *suffix;
 		unsigned shift;
 	} units[] = {
-		{"", 0},     {"b", 0},	   {"k", 10},	{"kib", 10}, {"kb", 10},
-		{"m", 20},   {"mib", 20},  {"mb", 20},	{"g", 30},   {"gib", 30},
-		{"gb", 30},  {"t", 40},	   {"tib", 40}, {"tb", 40},
+		{"", 0},    {"b", 0},	 {"k", 10},   {"kib", 10}, {"kb", 10},
+		{"m", 20},  {"mib", 20}, {"mb", 20},  {"g", 30},   {"gib", 30},
+		{"gb", 30}, {"t", 40},	 {"tib", 40}, {"tb", 40},
 	};
 	uint64_t v = 0;
 	const char *p = s;
@@ -111,7 +111,8 @@ cvm_hex_decode_var(const char *s, uint8_t *out, size_t max, size_t *n,
 				   "'%s' is not hex: odd number of digits", s);
 	if (len / 2 > max)
 		return cvm_err_set(err, -EINVAL,
-				   "'%s' is too long: at most %zu bytes", s, max);
+				   "'%s' is too long: at most %zu bytes", s,
+				   max);
 	for (size_t i = 0; i < len / 2; i++) {
 		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
 
@@ -134,9 +135,10 @@ cvm_hex_decode(const char *s, uint8_t *out, size_t n, struct cvm_err *err)
 	if (r < 0)
 		return r;
 	if (got != n)
-		return cvm_err_set(err, -EINVAL,
-				   "'%s' must be %zu bytes (%zu hex digits), got %zu",
-				   s, n, 2 * n, got);
+		return cvm_err_set(
+			err, -EINVAL,
+			"'%s' must be %zu bytes (%zu hex digits), got %zu", s,
+			n, 2 * n, got);
 	return 0;
 }
 
@@ -161,9 +163,9 @@ cvm_base64_decode(const char *s, struct cvm_buf *out, struct cvm_err *err)
 			clean[len++] = *p;
 	clean[len] = '\0';
 	if (len % 4)
-		return cvm_err_set(err, -EINVAL,
-				   "not base64: length %zu is not a multiple of 4",
-				   len);
+		return cvm_err_set(
+			err, -EINVAL,
+			"not base64: length %zu is not a multiple of 4", len);
 	if (len && clean[len - 1] == '=')
 		pad++;
 	if (len > 1 && clean[len - 2] == '=')

@@ -60,8 +60,10 @@ static int
 pump(int in_fd, const void *in, size_t in_len, int out_fd, int err_fd,
      int timeout_ms, struct cvm_proc_result *res)
 {
-	uint64_t deadline = timeout_ms > 0
-		? cvm_now_ns() + (uint64_t)timeout_ms * 1000000ull : 0;
+	uint64_t deadline =
+		timeout_ms > 0
+			? cvm_now_ns() + (uint64_t)timeout_ms * 1000000ull
+			: 0;
 	size_t in_off = 0;
 
 	while (out_fd >= 0 || err_fd >= 0) {
@@ -188,7 +190,8 @@ cvm_argv_join(const char *const *argv)
 
 	for (size_t i = 0; argv[i]; i++) {
 		const char *a = argv[i];
-		bool quote = !*a || strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") != NULL;
+		bool quote = !*a ||
+			     strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") != NULL;
 
 		if (i)
 			cvm_buf_addch(&b, ' ');

@@ -7,8 +7,8 @@
 #include "cvm/vmspec.h"
 
 static const char *const prot_names[] = {
-	[CVM_PROT_NONE] = "none",	  [CVM_PROT_SEV] = "sev",
-	[CVM_PROT_SEV_ES] = "sev-es",	  [CVM_PROT_SEV_SNP] = "sev-snp",
+	[CVM_PROT_NONE] = "none",     [CVM_PROT_SEV] = "sev",
+	[CVM_PROT_SEV_ES] = "sev-es", [CVM_PROT_SEV_SNP] = "sev-snp",
 	[CVM_PROT_AUTO] = "auto",
 };
 

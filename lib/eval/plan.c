@@ -20,7 +20,7 @@
 
 /* every workload at class S: EP is the slow one under TCG (~10 s a run) */
 static const char *const quick_workloads[] = {"hello", "stream", "ep", "is",
-					      "cg",    "mg",     "ft"};
+					      "cg",    "mg",	 "ft"};
 static const char *const all_workloads[] = {"hello", "stream", "ep", "is",
 					    "cg",    "mg",     "ft"};
 

@@ -30,7 +30,8 @@ cvm_linux_kernel_find(char **path, struct cvm_err *err)
 	if (env && *env) {
 		if (access(env, R_OK) < 0)
 			return cvm_err_set(err, -errno,
-					   "cannot read kernel '%s' (CVM_LINUX_KERNEL): %s",
+					   "cannot read kernel '%s' "
+					   "(CVM_LINUX_KERNEL): %s",
 					   env, strerror(errno));
 		*path = cvm_xstrdup(env);
 		return 0;
@@ -45,9 +46,10 @@ cvm_linux_kernel_find(char **path, struct cvm_err *err)
 	}
 	free(list);
 	if (!best)
-		return cvm_err_set(err, -ENOENT,
-				   "no guest kernel: no /boot/vmlinuz-* (install "
-				   "linux-image-amd64 or set CVM_LINUX_KERNEL)");
+		return cvm_err_set(
+			err, -ENOENT,
+			"no guest kernel: no /boot/vmlinuz-* (install "
+			"linux-image-amd64 or set CVM_LINUX_KERNEL)");
 	*path = best;
 	return 0;
 }
@@ -93,16 +95,20 @@ cvm_linux_vmlinux_extract(const char *bzimage, const char *out_path,
 	if (r < 0)
 		return r;
 	if (m.len < 0x250 || memcmp(m.data + 0x202, "HdrS", 4) != 0)
-		return cvm_err_set(err, -CVM_E_PARSE,
-				   "'%s' is not a Linux bzImage (no HdrS header)",
-				   bzimage);
+		return cvm_err_set(
+			err, -CVM_E_PARSE,
+			"'%s' is not a Linux bzImage (no HdrS header)",
+			bzimage);
 	pm = ((size_t)(m.data[0x1F1] ? m.data[0x1F1] : 4) + 1) * 512;
 	off = pm + cvm_le32(m.data + 0x248);
 	plen = cvm_le32(m.data + 0x24C);
 	if (off > m.len || plen > m.len - off || plen < 6)
 		return cvm_err_set(err, -CVM_E_PARSE,
 				   "'%s': payload outside the file", bzimage);
-	if (memcmp(m.data + off, "\xFD" "7zXZ\0", 6) != 0)
+	if (memcmp(m.data + off,
+		   "\xFD"
+		   "7zXZ\0",
+		   6) != 0)
 		return cvm_err_set(err, -CVM_E_UNSUPPORTED,
 				   "'%s': only XZ-compressed kernels can be "
 				   "extracted (payload magic %02x%02x)",
@@ -112,7 +118,8 @@ cvm_linux_vmlinux_extract(const char *bzimage, const char *out_path,
 		return cvm_err_prefix(err, "'%s'", bzimage);
 	if (elf.len < 64 || memcmp(elf.data, ELF_MAGIC, 4) != 0)
 		return cvm_err_set(err, -CVM_E_PARSE,
-				   "'%s': payload is not an ELF vmlinux", bzimage);
+				   "'%s': payload is not an ELF vmlinux",
+				   bzimage);
 	return cvm_file_write_atomic(out_path, elf.data, elf.len, 0644, err);
 }
 

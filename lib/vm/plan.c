@@ -262,14 +262,14 @@ es_mismatch(const struct cvm_vm_create_opts *o, struct cvm_vm_plan *p,
 			(unsigned long long)(v & ~SEV_POLICY_ES));
 	}
 	p->policy_level = CVM_PROT_SEV;
-	return cvm_err_set(err, -CVM_E_USAGE,
-			   "--protection sev-es with --policy %s: SEV-ES needs "
-			   "the ES bit (bit 2) in the policy, and without it the "
-			   "guest is plain SEV; name the level you mean: "
-			   "--protection sev-es --policy 0x%llx, or "
-			   "--protection sev --policy %s",
-			   o->policy, (unsigned long long)(v | SEV_POLICY_ES),
-			   o->policy);
+	return cvm_err_set(
+		err, -CVM_E_USAGE,
+		"--protection sev-es with --policy %s: SEV-ES needs "
+		"the ES bit (bit 2) in the policy, and without it the "
+		"guest is plain SEV; name the level you mean: "
+		"--protection sev-es --policy 0x%llx, or "
+		"--protection sev --policy %s",
+		o->policy, (unsigned long long)(v | SEV_POLICY_ES), o->policy);
 }
 
 static int

@@ -53,9 +53,9 @@ test_err_prefix_keeps_cause(void **state)
 static void
 test_parse_u64(void **state)
 {
-	static const char *const bad[] = {"", "0x", "-1", " 1", "1 ", "0x1g",
-					  "12a", "+3", "0x-1",
-					  "99999999999999999999"};
+	static const char *const bad[] = {
+		"",	"0x",  "-1", " 1",   "1 ",
+		"0x1g", "12a", "+3", "0x-1", "99999999999999999999"};
 	uint64_t v = 0;
 
 	(void)state;
@@ -206,11 +206,12 @@ static void
 test_argv_join_quotes(void **state)
 {
 	const char *const argv[] = {"qemu", "-append", "console=ttyS0 quiet",
-				    "it's", "", NULL};
+				    "it's", "",	       NULL};
 	cleanup_free char *s = cvm_argv_join(argv);
 
 	(void)state;
-	assert_string_equal(s, "qemu -append 'console=ttyS0 quiet' 'it'\\''s' ''");
+	assert_string_equal(s,
+			    "qemu -append 'console=ttyS0 quiet' 'it'\\''s' ''");
 }
 
 int

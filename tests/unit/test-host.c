@@ -583,9 +583,9 @@ test_tools(void **state)
 			 CVM_CHECK_OK);
 	assert_int_equal(cvm_host_report_find(r, "libvirt.domcaps")->status,
 			 CVM_CHECK_WARN);
-	assert_non_null(strstr(
-		cvm_host_report_find(r, "libvirt.domcaps")->message,
-		"would refuse <launchSecurity type='sev'>"));
+	assert_non_null(
+		strstr(cvm_host_report_find(r, "libvirt.domcaps")->message,
+		       "would refuse <launchSecurity type='sev'>"));
 	cvm_host_report_free(r);
 
 	r = check_mutated(libvirt_malformed, NULL);

@@ -75,9 +75,12 @@ test_cpio_layout(void **state)
 	assert_non_null(f);
 	cvm_cpio_init(&c, fileno(f));
 	assert_int_equal(cvm_cpio_add_dir(&c, "bin", 0755, &err), 0);
-	assert_int_equal(cvm_cpio_add_file(&c, "init", 0755, "hello", 5, &err), 0);
+	assert_int_equal(cvm_cpio_add_file(&c, "init", 0755, "hello", 5, &err),
+			 0);
 	assert_int_equal(cvm_cpio_add_symlink(&c, "bin/sh", "/init", &err), 0);
-	assert_int_equal(cvm_cpio_add_node(&c, "console", S_IFCHR | 0600, 5, 1, &err), 0);
+	assert_int_equal(
+		cvm_cpio_add_node(&c, "console", S_IFCHR | 0600, 5, 1, &err),
+		0);
 	assert_true(cvm_cpio_add_file(&c, "/abs", 0644, "", 0, &err) < 0);
 	assert_int_equal(cvm_cpio_finish(&c, &err), 0);
 	fclose(f);
@@ -115,7 +118,8 @@ test_cpio_tree_readable_by_cpio(void **state)
 
 	(void)state;
 	assert_int_equal(cvm_mkdir_p(sub, 0755, &err), 0);
-	assert_int_equal(cvm_file_write_atomic(file, "box\n", 4, 0644, &err), 0);
+	assert_int_equal(cvm_file_write_atomic(file, "box\n", 4, 0644, &err),
+			 0);
 	assert_int_equal(symlink("etc/hostname", link), 0);
 	f = fopen(arch, "w");
 	cvm_cpio_init(&c, fileno(f));
@@ -142,7 +146,8 @@ test_vmlinux_rejects_non_bzimage(void **state)
 	char junk[4096] = {0};
 
 	(void)state;
-	assert_int_equal(cvm_file_write_atomic(p, junk, sizeof(junk), 0644, &err), 0);
+	assert_int_equal(
+		cvm_file_write_atomic(p, junk, sizeof(junk), 0644, &err), 0);
 	assert_int_equal(cvm_linux_vmlinux_extract(p, o, &err), -CVM_E_PARSE);
 	assert_non_null(strstr(err.msg, "not a Linux bzImage"));
 	assert_int_equal(access(o, F_OK), -1);
@@ -151,7 +156,8 @@ test_vmlinux_rejects_non_bzimage(void **state)
 	junk[0x1F1] = 1;
 	cvm_put_le32((uint8_t *)junk + 0x248, 0x100000);
 	cvm_put_le32((uint8_t *)junk + 0x24C, 16);
-	assert_int_equal(cvm_file_write_atomic(p, junk, sizeof(junk), 0644, &err), 0);
+	assert_int_equal(
+		cvm_file_write_atomic(p, junk, sizeof(junk), 0644, &err), 0);
 	assert_int_equal(cvm_linux_vmlinux_extract(p, o, &err), -CVM_E_PARSE);
 	assert_non_null(strstr(err.msg, "outside the file"));
 }
@@ -169,7 +175,8 @@ test_vmlinux_from_debian_kernel(void **state)
 	assert_int_equal(cvm_linux_vmlinux_extract(k, o, &err), 0);
 	assert_int_equal(cvm_file_read(o, &b, 0, &err), 0);
 	assert_memory_equal(b.data, "\177ELF\2", 5); /* ELF64 */
-	/* the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY = 18) is what QEMU boots */
+	/* the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY = 18) is what QEMU boots
+	 */
 	assert_non_null(memmem(b.data, b.len, "Xen", 4));
 	assert_true(b.len > 10u << 20);
 }
