@@ -20,6 +20,7 @@
 #include "cvm/util.h"
 #include "cvm/virt.h"
 #include "virt-priv.h"
+#include "xml-dl.h"
 
 /* Policy bit 2 is ES (SEV API spec 55766, chapter 3). */
 #define SEV_POLICY_ES (1u << 2)
@@ -37,6 +38,8 @@ parse(const char *xml, const char *what, struct cvm_err *err)
 {
 	xmlDocPtr doc;
 
+	if (xml_dl_load(err) < 0)
+		return NULL;
 	doc = xmlReadMemory(xml, (int)strlen(xml), what, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
 				    XML_PARSE_NOWARNING);

@@ -22,6 +22,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/util.h"
 #include "cvm/vm.h"
+#include "iso-dl.h"
 #include "vm-priv.h"
 
 #define ISO_BLOCK 2048
@@ -241,6 +242,8 @@ cvm_vm_seed_write(const char *path, const struct cvm_vm_seed *s,
 	char never[] = "NEVER", id[] = "cvm";
 	int r;
 
+	if ((r = iso_dl_load(err)) < 0)
+		return r;
 	if ((r = iso_init()) < 0)
 		return iso_fail(err, r, "init");
 	/* the library never prints: keep libisofs quiet too (the API
