@@ -139,9 +139,9 @@ const struct oci_verb verb_initrd = {
 		"  -o, --output FILE  where to write it (default: "
 		"initrd.cpio)\n"
 		"      --json         {initrd, size, sha256, kernel, append}\n"
-		"The archive is reproducible (sorted, owner 0, mtime 0): the "
-		"same rootfs and\nconfig give the same bytes, so with measured "
-		"direct boot the launch digest\ncovers the container's files "
-		"and process.\n",
+		"The archive is reproducible (sorted, the image's owners, "
+		"mtime 0): the same\nrootfs and config give the same bytes, so "
+		"with measured direct boot the\nlaunch digest covers the "
+		"container's files and process.\n",
 	.run = initrd_cmd,
 };

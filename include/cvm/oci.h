@@ -231,10 +231,11 @@ const uint8_t *cvm_oci_agent(size_t *len);
  * Write the guest's initramfs to `fd`: /init (the agent), /.cvm/spec
  * (the process, mounts and user, lib/oci/oci-proto.h), the rootfs under
  * /ctr and the bind-mounted files and folders at their destinations.
- * Reproducible: sorted entries, owner 0, mtime 0, inode numbers in
- * order, so the same bundle and config give the same bytes (and, with
- * SNP and measured direct boot, the same launch digest).  `scrape`
- * builds the demo guest instead (no rootfs, the agent in scrape mode).
+ * Reproducible: sorted entries, the rootfs's owners (others 0), mtime
+ * 0, inode numbers in order, so the same bundle and config give the
+ * same bytes (and, with SNP and measured direct boot, the same launch
+ * digest).  `scrape` builds the demo guest instead (no rootfs, the
+ * agent in scrape mode).
  */
 int cvm_oci_initrd_write(const struct cvm_oci_spec *s, int fd,
 			 struct cvm_err *err);

@@ -22,9 +22,13 @@
 
 /* Debian's kernel boots fast and quietly; the first console byte is its
  * banner (earlyprintk), which stands for kernel entry; panic=-1 turns a
- * panic into a reboot, which -no-reboot turns into QEMU's exit */
-#define LINUX_CMDLINE \
-	"console=ttyS0 earlyprintk=serial,ttyS0,115200 quiet panic=-1"
+ * panic into a reboot, which -no-reboot turns into QEMU's exit;
+ * no_timer_check: under TCG on a busy host the kernel's IO-APIC timer
+ * check can miss its ticks and panic ("IO-APIC + timer doesn't work"),
+ * as cloud images' command lines guard against */
+#define LINUX_CMDLINE                                                  \
+	"console=ttyS0 earlyprintk=serial,ttyS0,115200 quiet panic=-1 " \
+	"no_timer_check"
 
 /*
  * cvm-linux-init: $CVM_LINUX_INIT, next to the build tree's cvm

@@ -190,6 +190,38 @@ pick_firmware(struct cvm_run_plan *p, const struct cvm_host_report *r,
 	return 0;
 }
 
+/*
+ * The SEV guest policy's ES bit (bit 2, SEV API 55766 "Guest Policy")
+ * decides SEV against SEV-ES: a --policy that says the other level is
+ * refused with the command the user may have meant (libvirt's and
+ * virt-install's policy=0x07 launches SEV-ES).
+ */
+static int
+es_bit_mismatch(const struct cvm_run_plan *p, struct cvm_err *err)
+{
+	unsigned long long v = (unsigned long long)p->req.policy;
+
+	if (p->req.protection == CVM_PROT_SEV && (v & 0x4))
+		return cvm_err_set(err, -CVM_E_USAGE,
+				   "--protection sev with --policy 0x%llx: "
+				   "that policy has the ES bit (bit 2), which "
+				   "makes the guest SEV-ES, not SEV; name the "
+				   "level you mean: --protection sev-es "
+				   "--policy 0x%llx, or --protection sev "
+				   "--policy 0x%llx for plain SEV",
+				   v, v, v & ~0x4ull);
+	if (p->req.protection == CVM_PROT_SEV_ES && !(v & 0x4))
+		return cvm_err_set(err, -CVM_E_USAGE,
+				   "--protection sev-es with --policy 0x%llx: "
+				   "SEV-ES needs the ES bit (bit 2) in the "
+				   "policy, and without it the guest is plain "
+				   "SEV; name the level you mean: --protection "
+				   "sev-es --policy 0x%llx, or --protection "
+				   "sev --policy 0x%llx",
+				   v, v | 0x4ull, v);
+	return 0;
+}
+
 /* Launch parameters for a protected run. */
 static int
 launch_params(struct cvm_run_plan *p, const struct cvm_host_report *r,
@@ -216,6 +248,8 @@ launch_params(struct cvm_run_plan *p, const struct cvm_host_report *r,
 	p->sev.params.cbitpos = r->cbitpos;
 	p->sev.params.reduced_phys_bits =
 		r->reduced_phys_bits ? r->reduced_phys_bits : 1;
+	if (p->req.has_policy && es_bit_mismatch(p, err) < 0)
+		return -CVM_E_USAGE;
 	if (p->req.has_policy)
 		p->sev.params.policy = p->req.policy;
 	else if (cvm_policy_make(&po, &p->sev.params.policy, err) < 0)

@@ -150,18 +150,50 @@ cvm_guest_run_release(struct cvm_guest_run *r)
 	cvm_buf_release(&r->console_tail);
 }
 
-/* "qemu exited with status N: LINE (EXPLANATION)" */
+/* The console's last non-empty line (a guest kernel's panic, say),
+ * control bytes as '?', at most size - 1 bytes; "" when none. */
+static void
+console_last_line(const struct cvm_buf *tail, char *out, size_t size)
+{
+	const char *s = cvm_buf_str(tail);
+	size_t end = tail->len, start, n;
+
+	while (end > 0 &&
+	       (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' '))
+		end--;
+	start = end;
+	while (start > 0 && s[start - 1] != '\n' && s[start - 1] != '\r')
+		start--;
+	n = end - start < size - 1 ? end - start : size - 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[start + i];
+
+		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	out[n] = '\0';
+}
+
+/* "qemu exited with status N: LINE (EXPLANATION)"; without a QEMU error
+ * line, the console's last line says what the guest did last */
 static int
 qemu_failed(const struct cvm_guest_run *r, const char *what,
 	    struct cvm_err *err)
 {
 	const char *text = cvm_buf_str(&r->qemu_stderr);
 	const struct cvm_qemu_explanation *x = cvm_qemu_explain(text);
-	char line[320];
+	char line[320], last[200];
 
 	cvm_qemu_error_line(text, line, sizeof(line));
-	if (!line[0])
-		snprintf(line, sizeof(line), "no error message");
+	if (!line[0]) {
+		console_last_line(&r->console_tail, last, sizeof(last));
+		if (last[0])
+			snprintf(line, sizeof(line),
+				 "no error message; the console's last line: "
+				 "'%s'",
+				 last);
+		else
+			snprintf(line, sizeof(line), "no error message");
+	}
 	if (x)
 		return cvm_err_set(err, -CVM_E_CHILD,
 				   "%s (QEMU status %d): %s: %s", what,
@@ -186,6 +218,11 @@ cvm_guest_run_verdict(const struct cvm_guest_run *r, bool debug_exit,
 				   "the guest did not finish within %d s and "
 				   "was stopped",
 				   (r->timeout_ms + 999) / 1000);
+	/* QEMU's own abort after an error we can explain (an assertion
+	 * after "failed to set MSR" on a PVM-based KVM): that error */
+	if (r->qemu_status > 128 && !rec->has_exit &&
+	    cvm_qemu_explain(cvm_buf_str(&r->qemu_stderr)))
+		return qemu_failed(r, "QEMU failed", err);
 	/* QEMU killed from outside (kill -9, the OOM killer) before the
 	 * guest's exit line: say so rather than blame the guest */
 	if (r->qemu_status > 128 && !rec->has_exit)

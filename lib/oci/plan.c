@@ -236,7 +236,7 @@ cvm_oci_cmdline(const struct cvm_oci_runtime *rt, enum cvm_accel accel)
 	/* cryptomgr.notests: no crypto self-tests at boot (~0.2 s under
 	 * TCG); the container uses none of the kernel's crypto */
 	cvm_buf_adds(&b, "console=ttyS0 panic=-1 quiet rdinit=/init "
-			 "cryptomgr.notests");
+			 "cryptomgr.notests no_timer_check");
 	/* under TCG the guest cannot calibrate its TSC against the PIT when
 	 * the host is busy and hangs in early boot; tell it the rate */
 	if (accel == CVM_ACCEL_TCG && khz)

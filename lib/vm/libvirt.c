@@ -7,14 +7,18 @@
  * (launch-and-host.md §4.1).  Paths in the domain are absolute and must
  * exist where the daemon runs: for a remote URI, on that host.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cvm/cleanup.h"
+#include "cvm/log.h"
 #include "cvm/util.h"
 #include "cvm/virt.h"
 #include "cvm/vm.h"
@@ -165,6 +169,128 @@ vm_virt_undefine(struct cvm_vm *vm, struct cvm_err *err)
 	return r == -ENOENT ? 0 : r;
 }
 
+/*
+ * The console's tail from the serial log.  libvirt's console is the
+ * guest's pty, read by the daemon: when QEMU exits, the kernel drops
+ * what the daemon had not read yet, so a guest that exits right after
+ * printing (the unikernel) can lose its last lines there (cvm/virt.h).
+ * QEMU's serial log (<log file=... append='on'/>, in the VM folder) has
+ * every byte; where this host can read it (a local daemon, or a shared
+ * folder) the bytes the console missed are taken from it.
+ */
+#define TAIL_KEEP   64
+#define ALIGN_SLACK 4096
+
+ssize_t
+vm_serial_missed(const char *log, size_t len, uint64_t seen, const char *tail,
+		 size_t ntail)
+{
+	size_t p;
+
+	if (seen > len || ntail > seen)
+		return -1;
+	/* the log may have grown a little before the console attached */
+	for (p = (size_t)seen; p <= len && p - seen <= ALIGN_SLACK; p++)
+		if (!memcmp(log + p - ntail, tail, ntail))
+			return (ssize_t)p;
+	return -1;
+}
+
+struct virt_seen {
+	const struct cvm_vm_console_opts *o;
+	uint64_t n; /* bytes the console delivered */
+	char tail[TAIL_KEEP];
+	size_t ntail;
+};
+
+static int
+seen_out(void *opaque, const char *data, size_t len)
+{
+	struct virt_seen *s = opaque;
+	size_t keep = len >= TAIL_KEEP		   ? 0
+		      : s->ntail + len > TAIL_KEEP ? TAIL_KEEP - len
+						   : s->ntail;
+	size_t add = len < TAIL_KEEP ? len : TAIL_KEEP;
+
+	memmove(s->tail, s->tail + s->ntail - keep, keep);
+	memcpy(s->tail + keep, data + len - add, add);
+	s->ntail = keep + add;
+	s->n += len;
+	return s->o->out(s->o->opaque, data, len);
+}
+
+static off_t
+log_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Wait (up to 3 s) until the log stops growing for 200 ms: virtlogd
+ * may still be writing the last bytes. */
+static void
+log_settle(const char *path)
+{
+	struct timespec ts = {0, 50 * 1000000L};
+	off_t last = log_size(path), now;
+	int i, still = 0;
+
+	for (i = 0; i < 60 && still < 4; i++) {
+		nanosleep(&ts, NULL);
+		now = log_size(path);
+		still = now == last ? still + 1 : 0;
+		last = now;
+	}
+}
+
+/* Hand the console what the log has after `s`; 1 when `out` is
+ * satisfied, 0 otherwise (also when the log is not here). */
+static int
+replay_tail(const char *path, off_t start, const struct virt_seen *s)
+{
+	cleanup_buf struct cvm_buf b = CVM_BUF_INIT;
+	cleanup_close int fd = -1;
+	char chunk[65536];
+	ssize_t n, at;
+
+	log_settle(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || lseek(fd, start, SEEK_SET) != start)
+		return 0;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len < (64u << 20))
+		cvm_buf_add(&b, chunk, (size_t)n);
+	at = vm_serial_missed(b.data ? b.data : "", b.len, s->n, s->tail,
+			      s->ntail);
+	if (at < 0) {
+		cvm_log(CVM_LOG_DEBUG,
+			"%s does not continue the console's output; not used",
+			path);
+		return 0;
+	}
+	if ((size_t)at == b.len)
+		return 0;
+	return s->o->out(s->o->opaque, b.data + at, b.len - (size_t)at) == 1;
+}
+
+/* The stream can close before libvirt has seen QEMU exit: wait (up to
+ * `ms`) for the domain to leave the running and paused states. */
+static void
+vm_virt_wait_stopped(struct cvm_vm *vm, int ms, struct cvm_vm_status *st)
+{
+	struct timespec ts = {0, 100 * 1000000L};
+	int i;
+
+	for (i = 0;; i++) {
+		vm_virt_status(vm, st);
+		if ((st->state != CVM_VM_RUNNING &&
+		     st->state != CVM_VM_PAUSED) ||
+		    i >= ms / 100)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
 int
 vm_virt_console(struct cvm_vm *vm, const struct cvm_vm_console_opts *o,
 		struct cvm_err *err)
@@ -175,21 +301,31 @@ vm_virt_console(struct cvm_vm *vm, const struct cvm_vm_console_opts *o,
 		[CVM_VIRT_CONSOLE_ESCAPE] = CVM_VM_CONSOLE_ESCAPE,
 		[CVM_VIRT_CONSOLE_TIMEOUT] = CVM_VM_CONSOLE_TIMEOUT,
 	};
+	cleanup_free char *log = cvm_vm_path(vm, CVM_VM_F_SERIAL);
+	struct virt_seen seen = {.o = o};
 	/* lib/virt ends the session at EOF on in_fd, where cvm vm console
 	 * only stops the input: so it gets only a terminal's input (a
 	 * script's stdin is not forwarded to libvirt consoles) */
 	struct cvm_virt_console_opts vo = {
-		.out = o->out,
-		.opaque = o->opaque,
+		.out = seen_out,
+		.opaque = &seen,
 		.in_fd = o->in_fd >= 0 && isatty(o->in_fd) ? o->in_fd : -1,
 		.escape = o->escape,
 		.timeout_ms = o->timeout_ms,
 		.resume = o->resume,
 	};
+	struct cvm_vm_status st;
+	off_t start = log_size(log);
 	int r = WITH_CONN(vm, err, cvm_virt_console(conn, vm->name, &vo, err));
 
 	if (r < 0)
 		return r;
+	if (r == CVM_VIRT_CONSOLE_EOF && start >= 0) {
+		vm_virt_wait_stopped(vm, 5000, &st);
+		if (st.state != CVM_VM_RUNNING && st.state != CVM_VM_PAUSED &&
+		    replay_tail(log, start, &seen))
+			return CVM_VM_CONSOLE_STOPPED;
+	}
 	return (size_t)r < CVM_ARRAY_SIZE(ends) ? ends[r] : CVM_VM_CONSOLE_EOF;
 }
 

@@ -4,6 +4,7 @@
 #define CVM_VM_PRIV_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "cvm/qmp.h"
 #include "cvm/vm.h"
@@ -92,5 +93,15 @@ int vm_virt_undefine(struct cvm_vm *vm, struct cvm_err *err);
 int vm_virt_console(struct cvm_vm *vm, const struct cvm_vm_console_opts *o,
 		    struct cvm_err *err);
 struct json_object *vm_virt_inspect(struct cvm_vm *vm);
+/*
+ * Where the bytes a libvirt console missed start in a serial log: `log`
+ * (`len` bytes) is the log from where it stood when the console attached,
+ * which then delivered `seen` bytes ending with `tail` (`ntail` <= 64 of
+ * them).  The offset right after them, searched up to 4 KiB further (the
+ * log may have grown before the console attached); -1 when the log does
+ * not continue the console's output.
+ */
+ssize_t vm_serial_missed(const char *log, size_t len, uint64_t seen,
+			 const char *tail, size_t ntail);
 
 #endif

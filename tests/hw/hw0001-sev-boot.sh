@@ -8,7 +8,8 @@
 # reason the host check gives.  `make check-hw` runs it.
 . "$CVM_SRC/tests/integration/lib.sh"
 
-"$CVM" host check --json >"$TMP/hc.json" 2>/dev/null || :
+# the QEMU `cvm run` will use ($CVM_QEMU, else the one on $PATH)
+"$CVM" host check --json ${CVM_QEMU:+--qemu "$CVM_QEMU"} >"$TMP/hc.json" 2>/dev/null || :
 max=$(jq -r '.verdict.max // "none"' "$TMP/hc.json")
 if [ "$max" = none ]; then
 	skip_all "cvm host check: this host cannot launch SEV guests: $(jq -r '.verdict.levels.sev.blocker.message // "no report"' "$TMP/hc.json")"

@@ -12,7 +12,8 @@
 VCEK_DIR=${XDG_DATA_HOME:-$HOME/.local/share}/cvm/vcek
 . "$CVM_SRC/tests/integration/lib.sh"
 
-"$CVM" host check --json >"$TMP/hc.json" 2>/dev/null || :
+# the QEMU `cvm run` will use ($CVM_QEMU, else the one on $PATH)
+"$CVM" host check --json ${CVM_QEMU:+--qemu "$CVM_QEMU"} >"$TMP/hc.json" 2>/dev/null || :
 if ! jq -e '.verdict.levels["sev-snp"].launchable' "$TMP/hc.json" >/dev/null; then
 	skip_all "cvm host check: this host cannot launch SEV-SNP guests: $(jq -r '.verdict.levels["sev-snp"].blocker.message // "no report"' "$TMP/hc.json")"
 fi

@@ -102,7 +102,18 @@ test_expect_success '--policy overrides the default' '
 		--workload hello --dry-run >out && contains out "policy=0x70000"
 '
 test_expect_code 2 'an SEV-ES run with a policy without the ES bit is refused' \
-	'"$CVM" run $IMG --facts "$GENOA" --protection sev-es --policy 0x1 --workload hello --dry-run'
+	'"$CVM" run $IMG --facts "$GENOA" --protection sev-es --policy 0x1 --workload hello --dry-run 2>err;
+	s=$?; cat err;
+	contains err "cvm: error: --protection sev-es with --policy 0x1: SEV-ES needs the ES bit (bit 2)" &&
+	contains err "name the level you mean: --protection sev-es --policy 0x5, or --protection sev --policy 0x1" &&
+	exit $s'
+test_expect_code 2 'an SEV run with an SEV-ES policy (libvirt'"'"'s 0x07) names the command meant' \
+	'"$CVM" run $IMG --facts "$GENOA" --protection sev --policy 0x07 --workload hello --dry-run 2>err;
+	s=$?; cat err;
+	contains err "cvm: error: --protection sev with --policy 0x7: that policy has the ES bit (bit 2), which makes the guest SEV-ES, not SEV" &&
+	contains err "--protection sev-es --policy 0x7, or --protection sev --policy 0x3 for plain SEV" &&
+	[ "$(wc -l <err)" = 1 ] &&
+	exit $s'
 
 test_expect_success '--attest: attest first, a fresh 64-byte nonce each run' '
 	"$CVM" run $IMG --facts "$GENOA" --attest --workload ep --dry-run --json >a.json &&

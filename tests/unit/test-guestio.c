@@ -537,6 +537,21 @@ test_runs(void **state)
 					"kvm: sev_kvm_init: Failed to open"));
 	assert_non_null(strstr(err.msg, "load ccp"));
 	cvm_guest_run_release(&r);
+	/* QEMU aborts after an error it printed (KVM MSR assertion): the
+	 * error and its explanation, not "killed by signal" */
+	run_fake("echo 'qemu-system-x86_64: error: failed to set MSR 0x10a "
+		 "to 0x69' >&2; kill -ABRT $$",
+		 10000, &r);
+	assert_int_equal(cvm_guest_run_verdict(&r, true, &err), -CVM_E_CHILD);
+	assert_non_null(strstr(err.msg, "QEMU failed (QEMU status 134): error: "
+					"failed to set MSR 0x10a to 0x69: "));
+	assert_non_null(strstr(err.msg, "PVM-based KVM"));
+	cvm_guest_run_release(&r);
+	/* killed from outside with nothing explained: said so */
+	run_fake("echo 'CVM1 boot main 1'; kill -KILL $$", 10000, &r);
+	assert_int_equal(cvm_guest_run_verdict(&r, true, &err), -CVM_E_CHILD);
+	assert_non_null(strstr(err.msg, "killed by signal 9"));
+	cvm_guest_run_release(&r);
 	/* a hung guest is stopped */
 	run_fake("echo 'CVM1 boot main 1'; exec sleep 30", 300, &r);
 	assert_true(r.timed_out);
@@ -548,6 +563,18 @@ test_runs(void **state)
 	run_fake("exit 0", 10000, &r);
 	assert_int_equal(cvm_guest_run_verdict(&r, true, &err), -CVM_E_CHILD);
 	assert_non_null(strstr(err.msg, "reported nothing"));
+	assert_non_null(strstr(err.msg, "no error message"));
+	assert_null(strstr(err.msg, "last line"));
+	cvm_guest_run_release(&r);
+	/* a guest kernel that panics before its init: its last line */
+	run_fake("printf '[ 0.1] Linux version 6.1\\r\\n[ 1.2] Kernel panic "
+		 "- not syncing: IO-APIC + timer\\033 bad\\r\\n\\n'; exit 0",
+		 10000, &r);
+	assert_int_equal(cvm_guest_run_verdict(&r, true, &err), -CVM_E_CHILD);
+	assert_non_null(strstr(err.msg, "reported nothing (QEMU status 0): no "
+					"error message; the console's last "
+					"line: '[ 1.2] Kernel panic - not "
+					"syncing: IO-APIC + timer? bad'"));
 	cvm_guest_run_release(&r);
 	assert_int_equal(cvm_guest_run(&o, &r, &err), -ENOENT);
 	cvm_guest_run_release(&r);

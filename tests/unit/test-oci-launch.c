@@ -221,7 +221,7 @@ test_plain_argv(void **state)
 
 	(void)state;
 	assert_string_equal(kvm, "console=ttyS0 panic=-1 quiet rdinit=/init "
-				 "cryptomgr.notests x=1");
+				 "cryptomgr.notests no_timer_check x=1");
 	if (oci_tsc_khz())
 		assert_non_null(strstr(tcg, " tsc_early_khz="));
 	p.append = tcg;

@@ -518,6 +518,37 @@ test_spec(void **state)
 	cvm_vm_config_release(&c);
 }
 
+/* ---- the libvirt console's lost tail, from the serial log ------------- */
+
+static void
+test_serial_missed(void **state)
+{
+	const char *log =
+		"CVM1 info boot efi\nCVM1 result hello ok\nCVM1 exit 4\n";
+	size_t len = strlen(log);
+	const char *seen = "CVM1 info boot efi\nCVM1 resu";
+
+	(void)state;
+	/* the console got the first part: the rest starts right after it */
+	assert_int_equal(vm_serial_missed(log, len, strlen(seen), "1 resu", 6),
+			 (ssize_t)strlen(seen));
+	assert_string_equal(
+		log + vm_serial_missed(log, len, strlen(seen), "1 resu", 6),
+		"lt hello ok\nCVM1 exit 4\n");
+	/* nothing seen (attached paused, the pty lost it all): all of it */
+	assert_int_equal(vm_serial_missed(log, len, 0, "", 0), 0);
+	/* everything seen: nothing missing */
+	assert_int_equal(vm_serial_missed(log, len, len, "exit 4\n", 7),
+			 (ssize_t)len);
+	/* the log grew by "CVM1 info " before the console attached: the
+	 * console's bytes start 10 bytes in, and so does the tail */
+	assert_int_equal(vm_serial_missed(log, len, 9, "boot efi\n", 9), 19);
+	/* a log that does not continue the console: not used */
+	assert_int_equal(vm_serial_missed(log, len, 5, "xyz", 3), -1);
+	/* a log shorter than what the console delivered: not this boot's */
+	assert_int_equal(vm_serial_missed(log, len, len + 1, "", 0), -1);
+}
+
 int
 main(void)
 {
@@ -534,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_spec),
+		cmocka_unit_test(test_serial_missed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
