@@ -26,7 +26,7 @@
  * no_timer_check: under TCG on a busy host the kernel's IO-APIC timer
  * check can miss its ticks and panic ("IO-APIC + timer doesn't work"),
  * as cloud images' command lines guard against */
-#define LINUX_CMDLINE                                                  \
+#define LINUX_CMDLINE                                                   \
 	"console=ttyS0 earlyprintk=serial,ttyS0,115200 quiet panic=-1 " \
 	"no_timer_check"
 
