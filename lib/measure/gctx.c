@@ -86,6 +86,9 @@ cvm_gctx_update(struct cvm_gctx *g, enum cvm_snp_page_type type, uint64_t gpa,
 
 struct page_job {
 	EVP_MD *md;
+	EVP_MD_CTX *ctx; /* made by the calling thread: a worker that
+			  * allocates gets a malloc arena of its own (an mmap
+			  * of 128 MiB and the munmaps that trim it) */
 	const uint8_t *data;
 	uint8_t *out; /* 48 bytes per page */
 	size_t first, count;
@@ -96,7 +99,7 @@ static void *
 hash_pages(void *arg)
 {
 	struct page_job *j = arg;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = j->ctx;
 
 	j->ok = ctx != NULL;
 	for (size_t i = j->first; j->ok && i < j->first + j->count; i++)
@@ -105,7 +108,6 @@ hash_pages(void *arg)
 					 CVM_PAGE_SIZE) == 1 &&
 			EVP_DigestFinal_ex(ctx, j->out + i * CVM_SNP_LD_SIZE,
 					   NULL) == 1;
-	EVP_MD_CTX_free(ctx);
 	return NULL;
 }
 
@@ -135,6 +137,7 @@ hash_all_pages(struct cvm_gctx *g, const uint8_t *data, size_t pages,
 	for (size_t t = 0; t < n; t++)
 		jobs[t] = (struct page_job){
 			.md = g->sha384,
+			.ctx = EVP_MD_CTX_new(),
 			.data = data,
 			.out = out,
 			.first = pages * t / n,
@@ -149,8 +152,10 @@ hash_all_pages(struct cvm_gctx *g, const uint8_t *data, size_t pages,
 		hash_pages(&jobs[t]);
 	for (size_t t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
-	for (size_t t = 0; t < n; t++)
+	for (size_t t = 0; t < n; t++) {
 		ok = ok && jobs[t].ok;
+		EVP_MD_CTX_free(jobs[t].ctx);
+	}
 	if (!ok)
 		return cvm_err_set(err, -EIO, "SHA-384 failed in OpenSSL");
 	g->bytes += (uint64_t)pages * CVM_PAGE_SIZE;
