@@ -49,9 +49,10 @@ build: configure
 
 # the evaluation, quick: both guests, every protection level (those the
 # host cannot run are skipped with the reason), a few class S workloads;
-# the report goes to results/ (run again to continue an interrupted one)
+# the report goes to results/ (run again to continue an interrupted one;
+# an earlier, different evaluation there moves to results/earlier-N)
 run: build
-	@$(BUILD)/cli/cvm eval --quick --out results
+	@$(BUILD)/cli/cvm eval --quick --out results --replace
 
 asan: deps
 	@CC=clang scripts/meson-setup $(ASAN_BUILD) -Dwerror=true -Dguest=true \

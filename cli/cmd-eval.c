@@ -37,25 +37,16 @@ eval_on_signal(int sig)
 }
 
 static const struct option eval_lo[] = {
-	{"guests", 1, NULL, 0},
-	{"protection", 1, NULL, 0},
-	{"workloads", 1, NULL, 0},
-	{"class", 1, NULL, 0},
-	{"repeat", 1, NULL, 0},
-	{"warmup", 1, NULL, 0},
-	{"vcpus", 1, NULL, 0},
-	{"memory", 1, NULL, 0},
-	{"timeout", 1, NULL, 0},
-	{"pin", 1, NULL, 0},
-	{"accel", 1, NULL, 0},
-	{"out", 1, NULL, 0},
-	{"qemu", 1, NULL, 0},
-	{"firmware", 1, NULL, 0},
-	{"kernel", 1, NULL, 0},
-	{"quick", 0, NULL, 'q'},
-	{"report-only", 0, NULL, 'r'},
-	{"json", 0, NULL, 'j'},
-	{NULL, 0, NULL, 0},
+	{"guests", 1, NULL, 0},	   {"protection", 1, NULL, 0},
+	{"workloads", 1, NULL, 0}, {"class", 1, NULL, 0},
+	{"repeat", 1, NULL, 0},	   {"warmup", 1, NULL, 0},
+	{"vcpus", 1, NULL, 0},	   {"memory", 1, NULL, 0},
+	{"timeout", 1, NULL, 0},   {"pin", 1, NULL, 0},
+	{"accel", 1, NULL, 0},	   {"out", 1, NULL, 0},
+	{"qemu", 1, NULL, 0},	   {"firmware", 1, NULL, 0},
+	{"kernel", 1, NULL, 0},	   {"quick", 0, NULL, 'q'},
+	{"replace", 0, NULL, 0},   {"report-only", 0, NULL, 'r'},
+	{"json", 0, NULL, 'j'},	   {NULL, 0, NULL, 0},
 };
 
 static int
@@ -215,6 +206,11 @@ const struct cvm_cmd cmd_eval = {
 		"(the Linux bzImage)\n"
 		"  --quick            every workload at class S, 3 runs each: "
 		"a few minutes under TCG\n"
+		"  --replace          when --out holds another evaluation, "
+		"move "
+		"its records\n"
+		"                     to --out/earlier-N and start afresh "
+		"(default: refuse)\n"
 		"  --report-only      rewrite the report from --out's runs\n"
 		"  --json             print the outcome as JSON\n"
 		"exit status: 0 done, 1 a run failed or cvm could not go on, "

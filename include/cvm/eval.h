@@ -123,6 +123,10 @@ struct cvm_eval_config {
 	enum cvm_accel accel; /* AUTO: probed */
 	bool quick;
 	const char *out_dir;
+	/* out_dir holds another evaluation (other cells, QEMU, machine...):
+	 * false refuses; true moves its records into out_dir/earlier-N and
+	 * starts afresh (nothing is deleted) */
+	bool replace;
 	/* NULL: the defaults (see cvm_eval_new()) */
 	const char *qemu, *firmware, *linux_kernel;
 	const char *command; /* the command line, for the report */

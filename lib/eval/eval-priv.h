@@ -91,10 +91,14 @@ struct eval_store {
  * document): create it, or check that the plan.json there describes the
  * same evaluation (eval_plan_mismatch()) and load runs.jsonl (a torn
  * last line, from a crash, is cut off).  The stored plan gains this
- * session's environment; plan.json is rewritten atomically.
+ * session's environment; plan.json is rewritten atomically.  Another
+ * evaluation there is -CVM_E_STATE, or with `replace` its records move
+ * to dir/earlier-N (N the first free number; *moved_to, to free) and
+ * the store starts empty.
  */
 int eval_store_open(struct eval_store *s, const char *dir,
-		    struct json_object *plan, struct cvm_err *err);
+		    struct json_object *plan, bool replace, char **moved_to,
+		    struct cvm_err *err);
 /* Append one run as a line, one write(), then fsync. */
 int eval_store_append(struct eval_store *s, struct json_object *run,
 		      struct cvm_err *err);

@@ -129,6 +129,7 @@ cvm_eval_new(const struct cvm_eval_config *c,
 	struct cvm_eval *ev = cvm_xcalloc(1, sizeof(*ev));
 	cleanup_free char *gdir = cvm_xasprintf("%s/guest", c->out_dir);
 	struct json_object *env, *doc;
+	char *moved = NULL;
 	int r;
 
 	*out = ev;
@@ -154,8 +155,15 @@ cvm_eval_new(const struct cvm_eval_config *c,
 	env = eval_env_capture(ev->host, &ev->caps, ev->qemu, &ev->accel,
 			       ev->guests.firmware, c);
 	doc = eval_plan_doc(c, &ev->plan, &ev->guests, env);
-	r = eval_store_open(&ev->store, c->out_dir, doc, err);
+	r = eval_store_open(&ev->store, c->out_dir, doc, c->replace, &moved,
+			    err);
 	json_object_put(doc);
+	if (moved)
+		note(ev,
+		     "'%s' held another evaluation: its records are now in "
+		     "'%s'",
+		     c->out_dir, moved);
+	free(moved);
 	return r;
 }
 

@@ -235,6 +235,10 @@ cvm_eval_config_option(struct cvm_eval_config *c, const char *name,
 		c->pin = v;
 		return pin_option(v, err);
 	}
+	if (!strcmp(name, "replace")) {
+		c->replace = true;
+		return 0;
+	}
 	if (!strcmp(name, "out") || !strcmp(name, "qemu") ||
 	    !strcmp(name, "firmware") || !strcmp(name, "kernel")) {
 		if (!*v)

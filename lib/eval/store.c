@@ -170,9 +170,60 @@ read_plan(const char *path, struct json_object **out, struct cvm_err *err)
 	return 0;
 }
 
+/*
+ * Move another evaluation's records from `dir` into dir/earlier-N (the
+ * first N free).  runs.jsonl goes first and plan.json last: an
+ * interruption between leaves either the old evaluation (plan.json
+ * still there) or a folder that opens as a new one; nothing is lost.
+ * The guest/ cache stays.
+ */
+static int
+move_aside(const char *dir, char **moved_to, struct cvm_err *err)
+{
+	static const char *const files[] = {
+		"runs.jsonl",	"report.html", "report.md", "results.csv",
+		"results.json", "plots",       "plan.json",
+	};
+	char *to = NULL;
+
+	for (unsigned n = 1; n < 1000 && !to; n++) {
+		to = cvm_xasprintf("%s/earlier-%u", dir, n);
+		if (mkdir(to, 0755) == 0)
+			break;
+		if (errno != EEXIST) {
+			int e = errno;
+
+			cvm_err_set(err, -e, "create '%s': %s", to,
+				    strerror(e));
+			free(to);
+			return -e;
+		}
+		free(to);
+		to = NULL;
+	}
+	if (!to)
+		return cvm_err_set(err, -CVM_E_STATE,
+				   "'%s' has no free earlier-N name left", dir);
+	for (size_t i = 0; i < CVM_ARRAY_SIZE(files); i++) {
+		cleanup_free char *a = cvm_xasprintf("%s/%s", dir, files[i]);
+		cleanup_free char *b = cvm_xasprintf("%s/%s", to, files[i]);
+
+		if (rename(a, b) < 0 && errno != ENOENT) {
+			int e = errno;
+
+			cvm_err_set(err, -e, "move '%s' to '%s': %s", a, b,
+				    strerror(e));
+			free(to);
+			return -e;
+		}
+	}
+	*moved_to = to;
+	return 0;
+}
+
 int
 eval_store_open(struct eval_store *s, const char *dir, struct json_object *plan,
-		struct cvm_err *err)
+		bool replace, char **moved_to, struct cvm_err *err)
 {
 	cleanup_free char *plan_path = cvm_xasprintf("%s/plan.json", dir);
 	struct json_object *old = NULL, *merged;
@@ -189,12 +240,20 @@ eval_store_open(struct eval_store *s, const char *dir, struct json_object *plan,
 	if (r < 0 && r != -ENOENT)
 		return r;
 	cvm_err_clear(err);
+	*moved_to = NULL;
 	if (old && eval_plan_mismatch(old, plan, why, sizeof(why))) {
 		json_object_put(old);
-		return cvm_err_set(err, -CVM_E_STATE,
-				   "'%s' holds another evaluation (%s): give "
-				   "another --out or remove it",
-				   dir, why);
+		old = NULL;
+		if (!replace)
+			return cvm_err_set(
+				err, -CVM_E_STATE,
+				"'%s' holds another evaluation (%s): "
+				"give another --out, --replace "
+				"(keeps it in %s/earlier-N) or "
+				"remove it",
+				dir, why, dir);
+		if ((r = move_aside(dir, moved_to, err)) < 0)
+			return r;
 	}
 	if ((r = load_runs(s, true, err)) < 0) {
 		json_object_put(old);

@@ -153,6 +153,14 @@ test_expect_code 1 'another evaluation in the same folder is refused' '
 	status=$?; cat err; contains err "holds another evaluation" && exit $status
 '
 
+test_expect_success '--replace keeps the other evaluation in earlier-1 and starts afresh' '
+	cp -r r r2 &&
+	$CVM eval --guests unikernel --workloads hello --repeat 1 --warmup 0 --accel tcg --out r2 --replace >out 2>err &&
+	contains err "its records are now in '"'"'r2/earlier-1'"'"'" &&
+	cmp r/runs.jsonl r2/earlier-1/runs.jsonl && cmp r/plan.json r2/earlier-1/plan.json &&
+	test -s r2/earlier-1/report.md && test "$(wc -l <r2/runs.jsonl)" = 1 &&
+	grep -q "\"workload\": *\"hello\"" r2/plan.json
+'
 test_expect_success '--report-only rewrites the report from the stored runs' '
 	rm r/report.md r/results.json &&
 	$CVM eval --report-only --out r >out &&

@@ -65,10 +65,11 @@ test_store_append_reload(void **state)
 	struct json_object *p = plan("S"), *r, *old, *loaded;
 	struct eval_store s;
 	struct cvm_err err = CVM_ERR_INIT;
+	char *moved = NULL;
 	int fd;
 
 	(void)state;
-	assert_int_equal(eval_store_open(&s, dir, p, &err), 0);
+	assert_int_equal(eval_store_open(&s, dir, p, false, &moved, &err), 0);
 	r = json_tokener_parse("{\"cell\": \"a\", \"rep\": 0, \"ok\": true}");
 	assert_int_equal(eval_store_append(&s, r, &err), 0);
 	json_object_put(r);
@@ -80,7 +81,7 @@ test_store_append_reload(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "{\"cell\": \"b\", \"re", 17), 17);
 	close(fd);
-	assert_int_equal(eval_store_open(&s, dir, p, &err), 0);
+	assert_int_equal(eval_store_open(&s, dir, p, false, &moved, &err), 0);
 	assert_int_equal(json_object_array_length(s.runs), 1);
 	assert_int_equal(s.dropped_tail, 17);
 	eval_store_close(&s);
@@ -104,18 +105,48 @@ test_store_refuses_other_eval(void **state)
 	struct json_object *a = plan("S"), *b = plan("W");
 	struct eval_store s;
 	struct cvm_err err = CVM_ERR_INIT;
-	char why[128];
+	char why[128], *moved = NULL;
+	struct json_object *run, *kept, *runs;
 
 	(void)state;
 	assert_false(eval_plan_mismatch(a, a, why, sizeof(why)));
 	assert_true(eval_plan_mismatch(a, b, why, sizeof(why)));
 	assert_string_equal(why, "class 'S' there, 'W' now");
-	assert_int_equal(eval_store_open(&s, dir, a, &err), 0);
+	assert_int_equal(eval_store_open(&s, dir, a, false, &moved, &err), 0);
 	eval_store_close(&s);
-	assert_int_equal(eval_store_open(&s, dir, b, &err), -CVM_E_STATE);
+	assert_int_equal(eval_store_open(&s, dir, b, false, &moved, &err),
+			 -CVM_E_STATE);
 	assert_non_null(strstr(err.msg, "holds another evaluation"));
 	assert_non_null(strstr(err.msg, "class 'S' there, 'W' now"));
+	assert_null(moved);
 	eval_store_close(&s);
+
+	/* --replace: the S evaluation, with its run, moves to earlier-1 */
+	assert_int_equal(eval_store_open(&s, dir, a, false, &moved, &err), 0);
+	run = json_tokener_parse("{\"cell\": \"s\", \"rep\": 0}");
+	assert_int_equal(eval_store_append(&s, run, &err), 0);
+	json_object_put(run);
+	eval_store_close(&s);
+	assert_int_equal(eval_store_open(&s, dir, b, true, &moved, &err), 0);
+	assert_non_null(moved);
+	assert_non_null(strstr(moved, "/other/earlier-1"));
+	assert_int_equal(json_object_array_length(s.runs), 0);
+	eval_store_close(&s);
+	assert_int_equal(eval_store_load(moved, &kept, &runs, &err), 0);
+	assert_false(eval_plan_mismatch(kept, a, why, sizeof(why)));
+	assert_int_equal(json_object_array_length(runs), 1);
+	json_object_put(kept);
+	json_object_put(runs);
+	free(moved);
+	/* and the next one to earlier-2; the W evaluation is now there */
+	assert_int_equal(eval_store_open(&s, dir, a, true, &moved, &err), 0);
+	assert_non_null(strstr(moved, "/other/earlier-2"));
+	eval_store_close(&s);
+	assert_int_equal(eval_store_load(moved, &kept, &runs, &err), 0);
+	assert_false(eval_plan_mismatch(kept, b, why, sizeof(why)));
+	json_object_put(kept);
+	json_object_put(runs);
+	free(moved);
 	json_object_put(a);
 	json_object_put(b);
 	free(dir);
