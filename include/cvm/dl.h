@@ -40,4 +40,31 @@ struct cvm_dl {
  */
 int cvm_dl_load(struct cvm_dl *dl, struct cvm_err *err);
 
+/*
+ * The loader of one library, in its .c file:
+ *
+ *   #define CVM_DL_TABLE xml_dl       (the table of pointers)
+ *   CVM_DL_DEFINE(XML_DL_FUNCS, "libxml2.so.2", "libxml2", xml_dl_load)
+ *
+ * defines `int xml_dl_load(struct cvm_err *)` filling xml_dl from the
+ * X-macro list XML_DL_FUNCS.  POSIX: a function pointer is stored
+ * through a void **.
+ */
+#define CVM_DL_NAME_(f) #f,
+#define CVM_DL_SLOT_(f) (void **)&CVM_DL_TABLE.f,
+#define CVM_DL_DEFINE(FUNCS, SONAME, PACKAGE, LOADER)                     \
+	static const char *const cvm_dl_names_[] = {FUNCS(CVM_DL_NAME_)}; \
+	static void **const cvm_dl_slots_[] = {FUNCS(CVM_DL_SLOT_)};      \
+	static struct cvm_dl cvm_dl_lib_ = {                              \
+		.soname = SONAME,                                         \
+		.package = PACKAGE,                                       \
+		.names = cvm_dl_names_,                                   \
+		.slots = cvm_dl_slots_,                                   \
+		.n = sizeof(cvm_dl_names_) / sizeof(cvm_dl_names_[0]),    \
+	};                                                                \
+	int LOADER(struct cvm_err *err)                                   \
+	{                                                                 \
+		return cvm_dl_load(&cvm_dl_lib_, err);                    \
+	}
+
 #endif
