@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
@@ -29,31 +28,6 @@ stop_monitor(const struct cvm_oci_state *st)
 	while (cvm_oci_state_status(st) != CVM_OCI_STOPPED &&
 	       cvm_now_ns() < end)
 		usleep(10000);
-}
-
-static void
-poststop(struct cvm_oci_state *st)
-{
-	struct cvm_oci_hooks h = {0};
-	struct cvm_err err = CVM_ERR_INIT;
-	struct json_object *j;
-
-	if (cvm_oci_hooks_parse(st->hooks, CVM_OCI_HOOK_POSTSTOP, &h, &err) <
-		    0 ||
-	    !h.n) {
-		cvm_oci_hooks_release(&h);
-		return;
-	}
-	j = cvm_oci_state_json(st, CVM_OCI_STOPPED);
-	if (cvm_oci_hooks_run(
-		    &h, CVM_OCI_HOOK_POSTSTOP,
-		    json_object_to_json_string_ext(
-			    j, JSON_C_TO_STRING_PLAIN |
-				       JSON_C_TO_STRING_NOSLASHESCAPE),
-		    &err) < 0)
-		oci_log(CVM_LOG_WARN, "%s", err.msg);
-	json_object_put(j);
-	cvm_oci_hooks_release(&h);
 }
 
 int
@@ -83,7 +57,7 @@ oci_delete(struct oci_ctx *ctx, const char *id, bool force)
 	} else {
 		if (cvm_oci_state_status(st) != CVM_OCI_STOPPED)
 			stop_monitor(st);
-		poststop(st);
+		oci_state_hooks(st, CVM_OCI_HOOK_POSTSTOP, CVM_OCI_STOPPED);
 		cvm_oci_state_remove(dir, &err);
 	}
 	cvm_oci_state_free(st);

@@ -11,38 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
 #include "cvm/util.h"
 #include "oci-cmd.h"
-
-static int
-poststart(struct cvm_oci_state *st)
-{
-	struct cvm_oci_hooks h = {0};
-	struct cvm_err err = CVM_ERR_INIT;
-	struct json_object *j;
-
-	if (cvm_oci_hooks_parse(st->hooks, CVM_OCI_HOOK_POSTSTART, &h, &err) <
-		    0 ||
-	    !h.n) {
-		cvm_oci_hooks_release(&h);
-		return 0;
-	}
-	j = cvm_oci_state_json(st, CVM_OCI_RUNNING);
-	if (cvm_oci_hooks_run(
-		    &h, CVM_OCI_HOOK_POSTSTART,
-		    json_object_to_json_string_ext(
-			    j, JSON_C_TO_STRING_PLAIN |
-				       JSON_C_TO_STRING_NOSLASHESCAPE),
-		    &err) < 0)
-		oci_log(CVM_LOG_WARN, "%s", err.msg);
-	json_object_put(j);
-	cvm_oci_hooks_release(&h);
-	return 0;
-}
 
 static int
 wake(const char *dir, const char *id, struct cvm_err *err)
@@ -82,7 +55,8 @@ oci_start(struct oci_ctx *ctx, const char *id)
 	} else if ((r = wake(dir, id, &err)) == 0) {
 		st->started = true;
 		if ((r = cvm_oci_state_save(dir, st, &err)) == 0)
-			poststart(st);
+			oci_state_hooks(st, CVM_OCI_HOOK_POSTSTART,
+					CVM_OCI_RUNNING);
 	}
 	cvm_oci_state_free(st);
 	return err.code ? oci_fail(&err) : 0;

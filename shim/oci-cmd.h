@@ -15,6 +15,7 @@
 
 #include "cvm/err.h"
 #include "cvm/log.h"
+#include "cvm/oci.h"
 
 /* The global options. */
 struct oci_ctx {
@@ -92,6 +93,10 @@ int oci_create(struct oci_ctx *ctx, const struct oci_create_opts *o,
 int oci_start(struct oci_ctx *ctx, const char *id);
 /* Delete (cmd-delete.c). */
 int oci_delete(struct oci_ctx *ctx, const char *id, bool force);
+/* Run the `kind` hooks of a saved container on its state as `status`;
+ * a failure is logged (state-hooks.c). */
+void oci_state_hooks(const struct cvm_oci_state *st,
+		     enum cvm_oci_hook_kind kind, enum cvm_oci_status status);
 
 /* ---- cmd-initrd.c: shared with cmd-measure.c ---- */
 
