@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
 #include "cvm/util.h"

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
 #include "cvm/util.h"
