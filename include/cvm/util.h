@@ -47,6 +47,13 @@ int cvm_file_write_atomic(const char *path, const void *data, size_t len,
 
 /* mkdir -p; existing directories are fine. */
 int cvm_mkdir_p(const char *path, mode_t mode, struct cvm_err *err);
+/*
+ * Remove `path` and everything under it, never following a symlink
+ * (a link is removed, not what it points to).  A missing path is fine.
+ * Folders nested deeper than `max_depth` below it are refused (-ELOOP)
+ * and stop the removal.
+ */
+int cvm_rmtree(const char *path, int max_depth, struct cvm_err *err);
 
 /* True if `path` exists and is executable (a program we can start). */
 bool cvm_is_executable(const char *path);

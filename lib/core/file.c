@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Whole-file I/O, atomic writes and directories: see cvm/util.h. */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -219,4 +221,52 @@ cvm_data_dir(void)
 	if (home && home[0] == '/')
 		return cvm_xasprintf("%s/.local/share/cvm", home);
 	return cvm_xstrdup("/var/lib/cvm");
+}
+
+/* ---- removing a tree ------------------------------------------------- */
+
+static int
+rm_at(int dfd, const char *name, int depth, int max_depth)
+{
+	struct stat st;
+	int fd, r = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno
+								     : 0;
+	if (depth > max_depth)
+		return -ELOOP;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (r == 0)
+			r = rm_at(dirfd(d), e->d_name, depth + 1, max_depth);
+	}
+	closedir(d);
+	if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}
+
+int
+cvm_rmtree(const char *path, int max_depth, struct cvm_err *err)
+{
+	int r = rm_at(AT_FDCWD, path, 0, max_depth);
+
+	if (r < 0)
+		return cvm_err_set(err, r, "remove '%s': %s", path,
+				   strerror(-r));
+	return 0;
 }

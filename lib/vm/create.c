@@ -225,14 +225,14 @@ cvm_vm_create(const struct cvm_vm_create_opts *o, const struct cvm_vm_plan *p,
 	if ((r = populate(p, tmp, err)) < 0 ||
 	    (r = vm_config_save(tmp, c, err)) < 0 ||
 	    (r = vm_tmpdir_commit(tmp, final, c->name, err)) < 0) {
-		vm_rmtree(tmp, NULL);
+		cvm_rmtree(tmp, VM_TREE_DEPTH, NULL);
 		return r == -EEXIST
 			       ? r
 			       : cvm_err_prefix(err, "create VM '%s'", c->name);
 	}
 	if (c->backend == CVM_VM_LIBVIRT &&
 	    (r = vm_virt_define(c, final, err)) < 0) {
-		vm_rmtree(final, NULL);
+		cvm_rmtree(final, VM_TREE_DEPTH, NULL);
 		return r;
 	}
 	return 0;

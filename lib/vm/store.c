@@ -185,52 +185,6 @@ cvm_vm_close(struct cvm_vm *vm)
 
 /* ---- folders ------------------------------------------------------------ */
 
-static int
-rm_at(int dfd, const char *name, int depth)
-{
-	struct stat st;
-	int fd, r = 0;
-	DIR *d;
-	struct dirent *e;
-
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno
-								     : 0;
-	if (depth > 4)
-		return -ELOOP;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (r == 0)
-			r = rm_at(dirfd(d), e->d_name, depth + 1);
-	}
-	closedir(d);
-	if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		r = -errno;
-	return r;
-}
-
-int
-vm_rmtree(const char *path, struct cvm_err *err)
-{
-	int r = rm_at(AT_FDCWD, path, 0);
-
-	if (r < 0)
-		return cvm_err_set(err, r, "remove '%s': %s", path,
-				   strerror(-r));
-	return 0;
-}
-
 int
 vm_remove_dir(const char *dir, struct cvm_err *err)
 {
@@ -238,13 +192,13 @@ vm_remove_dir(const char *dir, struct cvm_err *err)
 	cleanup_free char *tomb = NULL;
 
 	if (!slash)
-		return vm_rmtree(dir, err);
+		return cvm_rmtree(dir, VM_TREE_DEPTH, err);
 	tomb = cvm_xasprintf("%.*s/" DEL_PREFIX "%ld-%s", (int)(slash - dir),
 			     dir, (long)getpid(), slash + 1);
 	if (rename(dir, tomb) < 0)
 		return cvm_err_set(err, -errno, "remove '%s': %s", dir,
 				   strerror(errno));
-	return vm_rmtree(tomb, err);
+	return cvm_rmtree(tomb, VM_TREE_DEPTH, err);
 }
 
 /* Remove creation (and deletion) folders whose owner is gone: a killed
@@ -270,7 +224,7 @@ vm_gc_temps(const char *root)
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue; /* alive (or not ours to judge) */
 		p = cvm_xasprintf("%s/%s", root, e->d_name);
-		vm_rmtree(p, NULL);
+		cvm_rmtree(p, VM_TREE_DEPTH, NULL);
 	}
 }
 

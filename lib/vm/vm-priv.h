@@ -14,7 +14,8 @@ struct cvm_virt_conn;
 /* store.c */
 /* `s` with control characters, quotes and backslashes as \xNN (malloc'd). */
 char *vm_quote(const char *s);
-int vm_rmtree(const char *path, struct cvm_err *err);
+/* how deep a VM folder goes (cvm_rmtree() refuses deeper trees) */
+#define VM_TREE_DEPTH 4
 /* Delete a VM folder: rename it out of the way (atomic), then remove. */
 int vm_remove_dir(const char *dir, struct cvm_err *err);
 void vm_gc_temps(const char *root);

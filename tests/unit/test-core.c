@@ -171,6 +171,39 @@ test_file_atomic_and_read(void **state)
 }
 
 static void
+test_rmtree(void **state)
+{
+	char dir[] = "/tmp/cvm-test-XXXXXX";
+	char keep[] = "/tmp/cvm-test-keep-XXXXXX";
+	struct cvm_err err = CVM_ERR_INIT;
+	cleanup_free char *deep = NULL, *f = NULL, *link = NULL, *kf = NULL;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(mkdtemp(keep));
+	kf = cvm_xasprintf("%s/k", keep);
+	assert_int_equal(cvm_file_write_atomic(kf, "k", 1, 0600, &err), 0);
+	deep = cvm_xasprintf("%s/a/b/c", dir);
+	assert_int_equal(cvm_mkdir_p(deep, 0700, &err), 0);
+	f = cvm_xasprintf("%s/f", deep);
+	assert_int_equal(cvm_file_write_atomic(f, "x", 1, 0600, &err), 0);
+	/* a link to another folder is removed, not followed */
+	link = cvm_xasprintf("%s/a/to-keep", dir);
+	assert_int_equal(symlink(keep, link), 0);
+	/* a/b/c is 3 below dir: refused at max depth 2, stops there */
+	assert_int_equal(cvm_rmtree(dir, 2, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, dir));
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(cvm_rmtree(dir, 3, &err), 0);
+	assert_int_not_equal(lstat(dir, &st), 0);
+	assert_int_equal(stat(kf, &st), 0);
+	assert_int_equal(cvm_rmtree(dir, 3, &err), 0); /* gone is fine */
+	assert_int_equal(cvm_rmtree(keep, 1, &err), 0);
+	assert_int_not_equal(stat(keep, &st), 0);
+}
+
+static void
 test_proc_run_captures(void **state)
 {
 	struct cvm_proc_result r = CVM_PROC_RESULT_INIT;
@@ -225,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_hex_round_trip),
 		cmocka_unit_test(test_base64_round_trip),
 		cmocka_unit_test(test_file_atomic_and_read),
+		cmocka_unit_test(test_rmtree),
 		cmocka_unit_test(test_proc_run_captures),
 		cmocka_unit_test(test_argv_join_quotes),
 	};

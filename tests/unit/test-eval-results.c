@@ -19,6 +19,7 @@
 #include "../../lib/eval/eval-priv.h"
 #include "cvm/proc.h"
 #include "cvm/util.h"
+#include "test-tmpdir.h"
 
 #define EPS 1e-9
 
@@ -28,19 +29,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return test_tmpdir_make(tmpdir);
 }
 
 static int
 teardown(void **state)
 {
-	const char *const argv[] = {"rm", "-rf", tmpdir, NULL};
-	struct cvm_proc_result r = CVM_PROC_RESULT_INIT;
-
 	(void)state;
-	cvm_proc_run(argv, NULL, 0, 10000, &r, NULL);
-	cvm_proc_result_release(&r);
-	return 0;
+	return test_tmpdir_remove(tmpdir);
 }
 
 static const char plan_text[] =

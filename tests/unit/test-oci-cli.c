@@ -21,6 +21,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/util.h"
 #include "../../shim/oci-cmd.h"
+#include "test-tmpdir.h"
 
 static char root[] = "/tmp/cvm-oci-cli-XXXXXX";
 static struct oci_ctx ctx;
@@ -29,7 +30,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(root))
+	if (test_tmpdir_make(root) < 0)
 		return -1;
 	ctx.root = root;
 	oci_log_init(&ctx);
@@ -39,10 +40,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	cleanup_free char *cmd = cvm_xasprintf("rm -rf '%s'", root);
-
 	(void)state;
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(root);
 }
 
 /* Run a verb with argv from a string list, stdout silenced (TAP). */

@@ -23,6 +23,7 @@
 #include "cvm/oci.h"
 #include "cvm/util.h"
 #include "../../lib/oci/oci-priv.h"
+#include "test-tmpdir.h"
 
 static char dir[] = "/tmp/cvm-oci-config-XXXXXX";
 
@@ -41,7 +42,7 @@ setup(void **state)
 	cleanup_free char *shm = NULL;
 
 	(void)state;
-	if (!mkdtemp(dir))
+	if (test_tmpdir_make(dir) < 0)
 		return -1;
 	put("hosts", "127.0.0.1 localhost\n");
 	put("hostname", "c1\n");
@@ -54,10 +55,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	cleanup_free char *cmd = cvm_xasprintf("rm -rf '%s'", dir);
-
 	(void)state;
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(dir);
 }
 
 /* A fixture with @BIND@ replaced by our folder. */

@@ -23,6 +23,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
 #include "cvm/util.h"
+#include "test-tmpdir.h"
 
 static char dir[] = "/tmp/cvm-oci-initrd-XXXXXX";
 
@@ -41,7 +42,7 @@ setup(void **state)
 	cleanup_free char *a = NULL, *b = NULL, *l = NULL;
 
 	(void)state;
-	if (!mkdtemp(dir))
+	if (test_tmpdir_make(dir) < 0)
 		return -1;
 	a = cvm_xasprintf("%s/rootfs/bin", dir);
 	b = cvm_xasprintf("%s/data", dir);
@@ -58,10 +59,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	cleanup_free char *cmd = cvm_xasprintf("rm -rf '%s'", dir);
-
 	(void)state;
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(dir);
 }
 
 static struct cvm_oci_spec *

@@ -26,6 +26,7 @@
 #include "cvm/oci.h"
 #include "cvm/util.h"
 #include "../../lib/oci/oci-priv.h"
+#include "test-tmpdir.h"
 
 static char dir[] = "/tmp/cvm-oci-launch-XXXXXX";
 
@@ -33,16 +34,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	return test_tmpdir_make(dir);
 }
 
 static int
 teardown(void **state)
 {
-	cleanup_free char *cmd = cvm_xasprintf("rm -rf '%s'", dir);
-
 	(void)state;
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(dir);
 }
 
 struct hook_store {

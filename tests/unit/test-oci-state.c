@@ -20,6 +20,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/oci.h"
 #include "cvm/util.h"
+#include "test-tmpdir.h"
 
 static char root[] = "/tmp/cvm-oci-state-XXXXXX";
 
@@ -27,16 +28,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(root) ? 0 : -1;
+	return test_tmpdir_make(root);
 }
 
 static int
 teardown(void **state)
 {
-	cleanup_free char *cmd = cvm_xasprintf("rm -rf '%s'", root);
-
 	(void)state;
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(root);
 }
 
 static void

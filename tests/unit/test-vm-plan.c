@@ -21,6 +21,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/util.h"
 #include "cvm/vm.h"
+#include "test-tmpdir.h"
 
 static char tmp[] = "/tmp/cvm-test-vm-plan.XXXXXX";
 static char *kernel;
@@ -29,7 +30,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(tmp))
+	if (test_tmpdir_make(tmp) < 0)
 		return -1;
 	setenv("XDG_DATA_HOME", tmp, 1);
 	kernel = cvm_xasprintf("%s/vmlinuz", tmp);
@@ -41,7 +42,7 @@ teardown(void **state)
 {
 	(void)state;
 	free(kernel);
-	return vm_rmtree(tmp, NULL);
+	return test_tmpdir_remove(tmp);
 }
 
 static void
@@ -258,7 +259,7 @@ test_name_taken(void **state)
 	assert_int_equal(cvm_vm_plan_create(&o, &p, &err), -EEXIST);
 	assert_string_equal(err.msg, "a VM named 't' already exists");
 	cvm_vm_plan_release(&p);
-	assert_int_equal(vm_rmtree(dir, NULL), 0);
+	assert_int_equal(cvm_rmtree(dir, VM_TREE_DEPTH, NULL), 0);
 }
 
 int

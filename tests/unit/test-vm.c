@@ -29,6 +29,7 @@
 #include "cvm/cleanup.h"
 #include "cvm/util.h"
 #include "cvm/vm.h"
+#include "test-tmpdir.h"
 
 static char tmp[] = "/tmp/cvm-test-vm.XXXXXX";
 
@@ -36,7 +37,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(tmp))
+	if (test_tmpdir_make(tmp) < 0)
 		return -1;
 	setenv("XDG_DATA_HOME", tmp, 1);
 	unsetenv(CVM_VM_HOST_FACTS);
@@ -47,7 +48,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return vm_rmtree(tmp, NULL);
+	return test_tmpdir_remove(tmp);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -335,11 +336,12 @@ test_tmpdir_commit(void **state)
 	assert_int_equal(vm_tmpdir_commit(t1, fin, "c1", &err), 0);
 	assert_int_equal(vm_tmpdir_commit(t2, fin, "c1", &err), -EEXIST);
 	assert_string_equal(err.msg, "a VM named 'c1' already exists");
-	assert_int_equal(vm_rmtree(t2, &err), 0);
+	assert_int_equal(cvm_rmtree(t2, VM_TREE_DEPTH, &err), 0);
 	assert_int_not_equal(stat(t2, &st), 0);
-	assert_int_equal(vm_rmtree(fin, &err), 0);
+	assert_int_equal(cvm_rmtree(fin, VM_TREE_DEPTH, &err), 0);
 	assert_int_not_equal(stat(fin, &st), 0);
-	assert_int_equal(vm_rmtree(fin, &err), 0); /* gone is fine */
+	assert_int_equal(cvm_rmtree(fin, VM_TREE_DEPTH, &err),
+			 0); /* gone is fine */
 }
 
 static void
@@ -361,7 +363,7 @@ test_gc_temps(void **state)
 	vm_gc_temps(root);
 	assert_int_not_equal(stat(dead, &st), 0);
 	assert_int_equal(stat(live, &st), 0);
-	assert_int_equal(vm_rmtree(live, NULL), 0);
+	assert_int_equal(cvm_rmtree(live, VM_TREE_DEPTH, NULL), 0);
 }
 
 /* A VM folder with just a vm.json, as create leaves it. */
