@@ -6,6 +6,8 @@
  * before the next run starts, so an interruption keeps every finished
  * run and a crash can tear at most the last line).  See eval-priv.h.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,52 +172,84 @@ read_plan(const char *path, struct json_object **out, struct cvm_err *err)
 	return 0;
 }
 
+/* A new dir/earlier-N, N the first number free. */
+static int
+make_earlier(const char *dir, char **out, struct cvm_err *err)
+{
+	for (unsigned n = 1; n < 1000; n++) {
+		char *to = cvm_xasprintf("%s/earlier-%u", dir, n);
+		int e;
+
+		if (mkdir(to, 0755) == 0) {
+			*out = to;
+			return 0;
+		}
+		e = errno;
+		free(to);
+		if (e != EEXIST)
+			return cvm_err_set(err, -e,
+					   "create '%s/earlier-%u': %s", dir, n,
+					   strerror(e));
+	}
+	return cvm_err_set(err, -CVM_E_STATE,
+			   "'%s' has no free earlier-N name left", dir);
+}
+
+static int
+move_one(const char *dir, const char *to, const char *name, struct cvm_err *err)
+{
+	cleanup_free char *a = cvm_xasprintf("%s/%s", dir, name);
+	cleanup_free char *b = cvm_xasprintf("%s/%s", to, name);
+
+	if (rename(a, b) < 0 && errno != ENOENT)
+		return cvm_err_set(err, -errno, "move '%s' to '%s': %s", a, b,
+				   strerror(errno));
+	return 0;
+}
+
+/* What moves aside: all but the guest/ cache and earlier evaluations;
+ * runs.jsonl and plan.json are moved first and last by themselves. */
+static int
+moves_between(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+	       strcmp(e->d_name, "guest") && strcmp(e->d_name, "runs.jsonl") &&
+	       strcmp(e->d_name, "plan.json") &&
+	       strncmp(e->d_name, "earlier-", 8);
+}
+
 /*
  * Move another evaluation's records from `dir` into dir/earlier-N (the
- * first N free).  runs.jsonl goes first and plan.json last: an
- * interruption between leaves either the old evaluation (plan.json
- * still there) or a folder that opens as a new one; nothing is lost.
- * The guest/ cache stays.
+ * first N free): runs.jsonl first, then the report and anything else
+ * it wrote, plan.json last.  An interruption between leaves either the
+ * old evaluation (plan.json still there) or a folder that opens as a new
+ * one; nothing is lost.  The guest/ cache stays.
  */
 static int
 move_aside(const char *dir, char **moved_to, struct cvm_err *err)
 {
-	static const char *const files[] = {
-		"runs.jsonl",	"report.html", "report.md", "results.csv",
-		"results.json", "plots",       "plan.json",
-	};
+	struct dirent **list = NULL;
 	char *to = NULL;
+	int r, n;
 
-	for (unsigned n = 1; n < 1000 && !to; n++) {
-		to = cvm_xasprintf("%s/earlier-%u", dir, n);
-		if (mkdir(to, 0755) == 0)
-			break;
-		if (errno != EEXIST) {
-			int e = errno;
-
-			cvm_err_set(err, -e, "create '%s': %s", to,
-				    strerror(e));
-			free(to);
-			return -e;
-		}
-		free(to);
-		to = NULL;
+	if ((r = make_earlier(dir, &to, err)) < 0)
+		return r;
+	r = move_one(dir, to, "runs.jsonl", err);
+	n = r < 0 ? 0 : scandir(dir, &list, moves_between, alphasort);
+	if (n < 0)
+		r = cvm_err_set(err, -errno, "read '%s': %s", dir,
+				strerror(errno));
+	for (int i = 0; i < n; i++) {
+		if (r == 0)
+			r = move_one(dir, to, list[i]->d_name, err);
+		free(list[i]);
 	}
-	if (!to)
-		return cvm_err_set(err, -CVM_E_STATE,
-				   "'%s' has no free earlier-N name left", dir);
-	for (size_t i = 0; i < CVM_ARRAY_SIZE(files); i++) {
-		cleanup_free char *a = cvm_xasprintf("%s/%s", dir, files[i]);
-		cleanup_free char *b = cvm_xasprintf("%s/%s", to, files[i]);
-
-		if (rename(a, b) < 0 && errno != ENOENT) {
-			int e = errno;
-
-			cvm_err_set(err, -e, "move '%s' to '%s': %s", a, b,
-				    strerror(e));
-			free(to);
-			return -e;
-		}
+	free(list);
+	if (r == 0)
+		r = move_one(dir, to, "plan.json", err);
+	if (r < 0) {
+		free(to);
+		return r;
 	}
 	*moved_to = to;
 	return 0;
