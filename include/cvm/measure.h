@@ -153,6 +153,9 @@ struct cvm_measure_params {
 	uint64_t vars_size;    /* snp:svsm: size of the OVMF_VARS flash */
 	unsigned threads;      /* SNP page hashing: 0 = one per CPU (at most
 				  8), 1 = this thread only */
+	unsigned lanes;	       /* SNP pages hashed side by side per thread:
+				  0 = the most this CPU can (8 with AVX-512,
+				  4 with AVX2), 1 = one at a time (OpenSSL) */
 	const char *fw_name;   /* names for messages ("firmware" if NULL) */
 	const char *svsm_name; /* ("SVSM image" if NULL) */
 	cvm_measure_region_fn on_region;
@@ -165,6 +168,7 @@ struct cvm_measure_result {
 	size_t len;	       /* 48 (SNP modes) or 32 (SEV, SEV-ES) */
 	uint64_t pages;	       /* SNP: PAGE_INFO structures hashed */
 	uint64_t bytes_hashed; /* every byte fed to SHA-256/384 */
+	unsigned lanes;	       /* SNP: pages hashed side by side (1, 4, 8) */
 	/* SHA-256 of the input files, filled by cvm_measure_files_compute()
 	 * when cvm_measure_files.sha256 is set (initrd: of "" without one) */
 	uint8_t ovmf_sha256[32], kernel_sha256[32], initrd_sha256[32];

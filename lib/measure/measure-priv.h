@@ -6,8 +6,6 @@
 #ifndef CVM_MEASURE_PRIV_H
 #define CVM_MEASURE_PRIV_H
 
-#include <openssl/evp.h>
-
 #include "cvm/measure.h"
 
 /*
@@ -26,14 +24,12 @@
 #define CVM_PAGE_INFO_SIZE 0x70
 
 /*
- * The SNP guest context's launch digest (GCTX.LD) and the hashing state
- * reused for every page: one EVP_MD_CTX, one fetched SHA-384, no
- * allocation per page.
+ * The SNP guest context's launch digest (GCTX.LD) and its counters.  No
+ * allocation per page: SHA-384 contexts live on the stack.
  */
 struct cvm_gctx {
 	uint8_t ld[CVM_SNP_LD_SIZE];
-	EVP_MD_CTX *ctx;
-	EVP_MD *sha384;
+	unsigned lanes; /* pages per multi-buffer SHA-384 pass (sha384-mb.c) */
 	uint64_t pages;
 	uint64_t bytes;
 	unsigned threads; /* for page hashes; 0: one per CPU (max 8) */
@@ -43,10 +39,9 @@ struct cvm_gctx {
 };
 
 /* LD starts as `seed` (48 bytes) or zeros. */
-int cvm_gctx_init(struct cvm_gctx *g, const uint8_t *seed, struct cvm_err *err);
-void cvm_gctx_release(struct cvm_gctx *g);
+void cvm_gctx_init(struct cvm_gctx *g, const uint8_t *seed);
 
-/* SHA-384 of `len` bytes with the context's reused EVP_MD_CTX. */
+/* SHA-384 of `len` bytes, counted in the context's bytes. */
 int cvm_gctx_sha384(struct cvm_gctx *g, const uint8_t *p, size_t len,
 		    uint8_t out[CVM_SNP_LD_SIZE], struct cvm_err *err);
 
@@ -64,5 +59,20 @@ int cvm_gctx_update(struct cvm_gctx *g, enum cvm_snp_page_type type,
 int cvm_gctx_pages(struct cvm_gctx *g, const char *what,
 		   enum cvm_snp_page_type type, uint64_t gpa,
 		   const uint8_t *data, uint64_t len, struct cvm_err *err);
+
+/*
+ * Multi-buffer SHA-384 of whole 4 KiB pages (sha384-mb.c).  The widest
+ * pass this CPU can run: 8 (AVX-512), 4 (AVX2) or 1 (none: one page at a
+ * time through OpenSSL).
+ */
+unsigned cvm_sha384_mb_lanes(void);
+/*
+ * SHA-384 of `pages` consecutive pages at `data` into `out` (48 bytes
+ * each), `lanes` (8 or 4) pages per pass.  Returns how many it hashed: a
+ * multiple of `lanes`, the rest is the caller's; 0 for a lane count
+ * this CPU cannot run.
+ */
+size_t cvm_sha384_pages_mb(const uint8_t *data, size_t pages, uint8_t *out,
+			   unsigned lanes);
 
 #endif

@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "cvm/ovmf.h"
 #include "cvm/util.h"
 #include "measure-priv.h"
@@ -426,9 +428,10 @@ cvm_measure_compute(const struct cvm_measure_params *p,
 		return r;
 	if (p->mode == CVM_MEASURE_SEV || p->mode == CVM_MEASURE_SEV_ES)
 		return sev_digest(p, &o, out, err);
-	if ((r = cvm_gctx_init(&g, p->snp_ovmf_hash, err)) < 0)
-		return r;
+	cvm_gctx_init(&g, p->snp_ovmf_hash);
 	g.threads = p->threads;
+	if (p->lanes && p->lanes < g.lanes)
+		g.lanes = p->lanes >= 4 ? 4 : 1;
 	g.on_region = p->on_region;
 	g.opaque = p->opaque;
 	if (p->mode == CVM_MEASURE_SNP_SVSM)
@@ -439,7 +442,7 @@ cvm_measure_compute(const struct cvm_measure_params *p,
 	out->len = CVM_SNP_LD_SIZE;
 	out->pages = g.pages;
 	out->bytes_hashed = g.bytes;
-	cvm_gctx_release(&g);
+	out->lanes = g.lanes;
 	return r;
 }
 
