@@ -12,9 +12,11 @@
  *   MB_XOR3(a, b, c)   a ^ b ^ c
  *   MB_CH(e, f, g)     (e & f) ^ (~e & g)
  *   MB_MAJ(a, b, c)    (a & b) ^ (a & c) ^ (b & c)
- *   MB_LOAD(p, idx)    the big-endian 64-bit words at p + idx[lane]
+ *   MB_ROR8(x)         rotate right by 8 (a byte shuffle where that is
+ *                      cheaper than a rotate)
+ *   MB_LOAD_BLOCK(w, p)  w[t] = the big-endian 64-bit word t of the
+ *                      128-byte block at p + lane * CVM_PAGE_SIZE
  *   MB_STORE(p, x)     the lanes of x to p[0..MB_LANES-1], big-endian
- *   MB_INDEX(stride)   the lane offsets 0, stride, 2 * stride, ...
  *
  * FIPS 180-4 §6.4.2 (SHA-512 hash computation) with §5.3.4's SHA-384
  * initial value and §5.1.2's padding, each lane one message.  The
@@ -24,7 +26,6 @@
 static MB_TARGET void
 MB_NAME(const uint8_t *data, uint8_t *out)
 {
-	const mb_v idx = MB_INDEX(CVM_PAGE_SIZE);
 	mb_v h[8], w[16];
 
 	for (int i = 0; i < 8; i++)
@@ -34,8 +35,7 @@ MB_NAME(const uint8_t *data, uint8_t *out)
 		mb_v e = h[4], f = h[5], g = h[6], hh = h[7];
 
 		if (blk < CVM_PAGE_SIZE / 128) {
-			for (int t = 0; t < 16; t++)
-				w[t] = MB_LOAD(data + blk * 128 + t * 8, idx);
+			MB_LOAD_BLOCK(w, data + blk * 128);
 		} else {
 			w[0] = MB_SET1(0x8000000000000000ull);
 			for (int t = 1; t < 15; t++)
@@ -48,9 +48,8 @@ MB_NAME(const uint8_t *data, uint8_t *out)
 			if (t >= 16) { /* W[t], kept in a ring of 16 */
 				mb_v w15 = w[(t - 15) & 15],
 				     w2 = w[(t - 2) & 15];
-				mb_v s0 =
-					MB_XOR3(MB_ROR(w15, 1), MB_ROR(w15, 8),
-						MB_SHR(w15, 7));
+				mb_v s0 = MB_XOR3(MB_ROR(w15, 1), MB_ROR8(w15),
+						  MB_SHR(w15, 7));
 				mb_v s1 =
 					MB_XOR3(MB_ROR(w2, 19), MB_ROR(w2, 61),
 						MB_SHR(w2, 6));
