@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include "cvm/util.h"
 #include "measure-priv.h"
@@ -65,9 +66,7 @@ cvm_measure_sha256_file(const char *path, uint8_t out[32], struct cvm_err *err)
 		return r;
 	if (m.len)
 		madvise((void *)m.data, m.len, MADV_POPULATE_READ);
-	if (EVP_Digest(m.data, m.len, out, NULL, EVP_sha256(), NULL) != 1)
-		return cvm_err_set(err, -EIO,
-				   "cannot hash '%s': SHA-256 failed", path);
+	SHA256(m.data, m.len, out);
 	return 0;
 }
 
@@ -82,14 +81,13 @@ cvm_sev_hashes_from_files(const char *kernel, const char *initrd,
 		return r;
 	if (initrd)
 		r = cvm_measure_sha256_file(initrd, out->initrd, err);
-	else if (EVP_Digest("", 0, out->initrd, NULL, EVP_sha256(), NULL) != 1)
-		r = cvm_err_set(err, -EIO, "SHA-256 failed");
+	else
+		SHA256((const uint8_t *)"", 0, out->initrd);
 	if (r < 0)
 		return r;
 	/* the command line is hashed with its terminating NUL */
-	if (EVP_Digest(append ? append : "", append ? strlen(append) + 1 : 1,
-		       out->cmdline, NULL, EVP_sha256(), NULL) != 1)
-		return cvm_err_set(err, -EIO, "SHA-256 failed");
+	SHA256((const uint8_t *)(append ? append : ""),
+	       append ? strlen(append) + 1 : 1, out->cmdline);
 	return 0;
 }
 

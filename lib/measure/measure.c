@@ -14,7 +14,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init: see gctx.c */
+#include <openssl/sha.h>
 
 #include "cvm/ovmf.h"
 #include "cvm/util.h"
@@ -157,7 +158,7 @@ each_vmsa(const struct cvm_measure_params *p, const uint8_t *bsp,
 static int
 sha256_add(void *ctx, const uint8_t *page, struct cvm_err *err)
 {
-	if (EVP_DigestUpdate(ctx, page, CVM_PAGE_SIZE) != 1)
+	if (SHA256_Update(ctx, page, CVM_PAGE_SIZE) != 1)
 		return cvm_err_set(err, -EIO, "SHA-256 failed in OpenSSL");
 	return 0;
 }
@@ -180,7 +181,7 @@ sev_digest(const struct cvm_measure_params *p, const struct cvm_ovmf_info *o,
 {
 	uint8_t table[CVM_SEV_HASH_TABLE_PADDED_SIZE];
 	uint8_t bsp[CVM_PAGE_SIZE], ap[CVM_PAGE_SIZE];
-	EVP_MD_CTX *ctx = NULL;
+	SHA256_CTX ctx;
 	uint64_t off = p->fw_len;
 	uint32_t eip = 0;
 	int r = 0;
@@ -199,26 +200,24 @@ sev_digest(const struct cvm_measure_params *p, const struct cvm_ovmf_info *o,
 		cvm_vmsa_build(bsp, BSP_EIP, 0, p->vcpu_sig, p->vmm);
 		cvm_vmsa_build(ap, eip, 0, p->vcpu_sig, p->vmm);
 	}
-	ctx = EVP_MD_CTX_new();
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, p->fw, p->fw_len) != 1)
+	if (SHA256_Init(&ctx) != 1 ||
+	    SHA256_Update(&ctx, p->fw, p->fw_len) != 1)
 		r = cvm_err_set(err, -EIO, "SHA-256 failed in OpenSSL");
 	emit(p, "firmware", 0, 0, p->fw_len, 0, 0, 0);
 	if (r == 0 && p->hashes) {
 		cvm_sev_hashes_table(p->hashes, table);
-		if (EVP_DigestUpdate(ctx, table, sizeof(table)) != 1)
+		if (SHA256_Update(&ctx, table, sizeof(table)) != 1)
 			r = cvm_err_set(err, -EIO, "SHA-256 failed in OpenSSL");
 		emit(p, "kernel hashes", off, 0, sizeof(table), 0, 0, 0);
 		off += sizeof(table);
 	}
 	if (r == 0 && p->mode == CVM_MEASURE_SEV_ES) {
-		r = each_vmsa(p, bsp, ap, sha256_add, ctx, err);
+		r = each_vmsa(p, bsp, ap, sha256_add, &ctx, err);
 		emit_vmsas(p, off, CVM_PAGE_SIZE, 0);
 		off += (uint64_t)p->vcpus * CVM_PAGE_SIZE;
 	}
-	if (r == 0 && EVP_DigestFinal_ex(ctx, out->digest, NULL) != 1)
+	if (r == 0 && SHA256_Final(out->digest, &ctx) != 1)
 		r = cvm_err_set(err, -EIO, "SHA-256 failed in OpenSSL");
-	EVP_MD_CTX_free(ctx);
 	out->len = CVM_SEV_LD_SIZE;
 	out->bytes_hashed = off;
 	return r;
@@ -520,11 +519,9 @@ cvm_measure_files_compute(const struct cvm_measure_files *f,
 	if ((r = cvm_measure_compute(&p, out, err)) < 0 || !f->sha256)
 		return r;
 	/* the inputs' own hashes, from the same mappings */
-	if (EVP_Digest(fw.data, fw.len, out->ovmf_sha256, NULL, EVP_sha256(),
-		       NULL) != 1 ||
-	    (svsm.data && EVP_Digest(svsm.data, svsm.len, out->svsm_sha256,
-				     NULL, EVP_sha256(), NULL) != 1))
-		return cvm_err_set(err, -EIO, "SHA-256 failed in OpenSSL");
+	SHA256(fw.data, fw.len, out->ovmf_sha256);
+	if (svsm.data)
+		SHA256(svsm.data, svsm.len, out->svsm_sha256);
 	if (f->kernel) {
 		memcpy(out->kernel_sha256, h.kernel, 32);
 		memcpy(out->initrd_sha256, h.initrd, 32);
