@@ -42,13 +42,12 @@ struct cvm_gctx {
 void cvm_gctx_init(struct cvm_gctx *g, const uint8_t *seed);
 
 /* SHA-384 of `len` bytes, counted in the context's bytes. */
-int cvm_gctx_sha384(struct cvm_gctx *g, const uint8_t *p, size_t len,
-		    uint8_t out[CVM_SNP_LD_SIZE], struct cvm_err *err);
+void cvm_gctx_sha384(struct cvm_gctx *g, const uint8_t *p, size_t len,
+		     uint8_t out[CVM_SNP_LD_SIZE]);
 
 /* One PAGE_INFO: LD = SHA-384(LD || contents || ... || gpa). */
-int cvm_gctx_update(struct cvm_gctx *g, enum cvm_snp_page_type type,
-		    uint64_t gpa, const uint8_t contents[CVM_SNP_LD_SIZE],
-		    struct cvm_err *err);
+void cvm_gctx_update(struct cvm_gctx *g, enum cvm_snp_page_type type,
+		     uint64_t gpa, const uint8_t contents[CVM_SNP_LD_SIZE]);
 
 /*
  * `len` bytes (a multiple of 4 KiB) at `gpa`, page by page.  NORMAL and
