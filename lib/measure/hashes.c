@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init: see cvm_sha256() */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -56,6 +57,21 @@ cvm_sev_hashes_table(const struct cvm_sev_hashes *h,
 	put_entry(p, ht_kernel_guid, h->kernel);
 }
 
+/*
+ * Not OpenSSL's one-shot SHA256(): in 3.x it goes through EVP_Q_digest(),
+ * which initialises the library (reading openssl.cnf) and can fail.  The
+ * low-level functions fail only for a NULL digest pointer.
+ */
+void
+cvm_sha256(const void *p, size_t len, uint8_t out[32])
+{
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, p, len);
+	SHA256_Final(out, &c);
+}
+
 int
 cvm_measure_sha256_file(const char *path, uint8_t out[32], struct cvm_err *err)
 {
@@ -66,7 +82,7 @@ cvm_measure_sha256_file(const char *path, uint8_t out[32], struct cvm_err *err)
 		return r;
 	if (m.len)
 		madvise((void *)m.data, m.len, MADV_POPULATE_READ);
-	SHA256(m.data, m.len, out);
+	cvm_sha256(m.data, m.len, out);
 	return 0;
 }
 
@@ -82,12 +98,12 @@ cvm_sev_hashes_from_files(const char *kernel, const char *initrd,
 	if (initrd)
 		r = cvm_measure_sha256_file(initrd, out->initrd, err);
 	else
-		SHA256((const uint8_t *)"", 0, out->initrd);
+		cvm_sha256("", 0, out->initrd);
 	if (r < 0)
 		return r;
 	/* the command line is hashed with its terminating NUL */
-	SHA256((const uint8_t *)(append ? append : ""),
-	       append ? strlen(append) + 1 : 1, out->cmdline);
+	cvm_sha256(append ? append : "", append ? strlen(append) + 1 : 1,
+		   out->cmdline);
 	return 0;
 }
 

@@ -38,6 +38,10 @@ struct cvm_gctx {
 	void *opaque;
 };
 
+/* SHA-256 through OpenSSL's low-level functions (hashes.c): no library
+ * initialisation, no failure */
+void cvm_sha256(const void *p, size_t len, uint8_t out[32]);
+
 /* LD starts as `seed` (48 bytes) or zeros. */
 void cvm_gctx_init(struct cvm_gctx *g, const uint8_t *seed);
 

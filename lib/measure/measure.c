@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init: see gctx.c */
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init: see cvm_sha256() */
 #include <openssl/sha.h>
 
 #include "cvm/ovmf.h"
@@ -512,9 +512,9 @@ cvm_measure_files_compute(const struct cvm_measure_files *f,
 	if ((r = cvm_measure_compute(&p, out, err)) < 0 || !f->sha256)
 		return r;
 	/* the inputs' own hashes, from the same mappings */
-	SHA256(fw.data, fw.len, out->ovmf_sha256);
+	cvm_sha256(fw.data, fw.len, out->ovmf_sha256);
 	if (svsm.data)
-		SHA256(svsm.data, svsm.len, out->svsm_sha256);
+		cvm_sha256(svsm.data, svsm.len, out->svsm_sha256);
 	if (f->kernel) {
 		memcpy(out->kernel_sha256, h.kernel, 32);
 		memcpy(out->initrd_sha256, h.initrd, 32);
